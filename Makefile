@@ -1,0 +1,41 @@
+# cognito-events. `make test` is the test command CI runs (.ci/run).
+SHELL := /bin/bash
+GO ?= go
+FUNCTIONS := $(notdir $(wildcard functions/*))
+
+# jsii (the CDK's Go bindings) runs node; keep it quiet and offline.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_DISABLE_CLI_TELEMETRY := true
+export CDK_DISABLE_VERSION_CHECK := 1
+
+.PHONY: test build bench fuzz lint clean
+
+## test: run every test (unit, golden, schema, fuzz seeds, CDK assertions).
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+## build: cross-compile each function to build/<function>/bootstrap (linux/arm64).
+build:
+	@for f in $(FUNCTIONS); do \
+		echo "building $$f"; \
+		CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath \
+			-ldflags '-s -w' -o build/$$f/bootstrap ./functions/$$f || exit 1; \
+	done
+
+## bench: run the benchmarks with allocation counts.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: fuzz the normaliser for FUZZTIME (default 30s).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzNormalize -fuzztime $(FUZZTIME) ./events
+
+## lint: gofmt and go vet.
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+clean:
+	rm -rf build cdk.out
