@@ -1,6 +1,11 @@
 package events
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Normalizer turns CloudTrail records into Events. Its zero value is ready to
 // use and resolves no client ids. A Normalizer is safe for concurrent use when
@@ -20,8 +25,147 @@ func Normalize(input []byte) (*Event, error) {
 
 // Normalize turns one input, an EventBridge envelope of a CloudTrail record or
 // a bare CloudTrail record, into an Event. Errors wrap ErrNotJSON,
-// ErrNotCloudTrail, ErrSkip or ErrMissingField, or are the resolver's. The
-// Event does not alias input.
+// ErrNotCloudTrail, ErrSkip or ErrMissingField, or the resolver's error. The
+// Event does not alias input. Apart from the Resolver, Normalize reads no
+// clock, makes no random value and does no I/O: the same input always gives
+// the same Event.
 func (n *Normalizer) Normalize(ctx context.Context, input []byte) (*Event, error) {
-	panic("TODO")
+	s := newScanner(input)
+	var in decoded
+	if err := decodeInput(s, &in); err != nil {
+		return nil, err
+	}
+	if err := in.classify(); err != nil {
+		return nil, err
+	}
+	rec := &in.Record
+
+	// Copy the open-ended parts compactly and redacted, collecting the
+	// identifiers they carry. The three parts share one buffer.
+	var hReq, hResp, hAdd hints
+	r := redactor{s: s, out: make([]byte, 0, len(rec.RequestParameters)+len(rec.ResponseElements)+len(rec.AdditionalEventData)+16)}
+	request, err := r.section(sectionRequest, &hReq, rec.RequestParameters, "requestParameters")
+	if err != nil {
+		return nil, err
+	}
+	response, err := r.section(sectionResponse, &hResp, rec.ResponseElements, "responseElements")
+	if err != nil {
+		return nil, err
+	}
+	additional, err := r.section(sectionAdditional, &hAdd, rec.AdditionalEventData, "additionalEventData")
+	if err != nil {
+		return nil, err
+	}
+	h := mergeHints(&hReq, &hResp, &hAdd)
+
+	op, known := LookupOperation(rec.EventName)
+	kind := op.Resource
+	if !known {
+		kind = guessKind(h)
+	}
+	region := firstNonEmpty(rec.AWSRegion, in.region)
+	account := firstNonEmpty(rec.RecipientAccountID, in.account, rec.UserIdentity.AccountID)
+
+	pool := poolFromHints(h)
+	if pool == "" && h[hintClientID] != "" && n.Resolver != nil {
+		resolved, err := n.Resolver.ResolveUserPool(ctx, region, h[hintClientID])
+		switch {
+		case err == nil && validPoolID(resolved):
+			pool = resolved
+		case err != nil && !isNotFound(err):
+			return nil, fmt.Errorf("resolving user pool of client %q: %w", h[hintClientID], err)
+		}
+	}
+	resourceID := subjectID(kind, h)
+
+	ev := &Event{
+		ID:           rec.EventID,
+		Source:       sourceARN(region, account, pool),
+		Time:         rec.EventTime,
+		EventName:    rec.EventName,
+		UserPoolID:   pool,
+		AWSRegion:    region,
+		AWSAccountID: account,
+		ResourceType: kind,
+		ErrorCode:    rec.ErrorCode,
+	}
+	if resourceID != "" {
+		ev.Subject = string(kind) + "/" + resourceID
+	}
+	ev.Data = writeData(make([]byte, 0, len(r.out)+1024), rec, region, account, kind, resourceID, pool, &hAdd,
+		r.out[request.start:request.end], r.out[response.start:response.end], r.out[additional.start:additional.end])
+	return ev, nil
+}
+
+// classify decides whether the decoded input is a user-pool record the
+// contract can describe.
+func (in *decoded) classify() error {
+	rec := &in.Record
+	if in.recordKeys == 0 || rec.EventName == "" && rec.EventSource == "" && rec.EventID == "" {
+		if in.wrapped {
+			return fmt.Errorf("%w: envelope (detail-type %q) carries no CloudTrail record", ErrNotCloudTrail, in.detailType)
+		}
+		return fmt.Errorf("%w: object has no CloudTrail fields (eventName, eventSource, eventID)", ErrNotCloudTrail)
+	}
+	if rec.EventSource == "" {
+		return fmt.Errorf("%w: eventSource is missing", ErrMissingField)
+	}
+	if rec.EventSource != EventSourceUserPool {
+		return fmt.Errorf("%w: eventSource is %q", ErrSkip, rec.EventSource)
+	}
+	var missing []string
+	if rec.EventID == "" {
+		missing = append(missing, "eventID")
+	}
+	if rec.EventName == "" {
+		missing = append(missing, "eventName")
+	}
+	if rec.EventTime == "" {
+		missing = append(missing, "eventTime")
+	}
+	if rec.AWSRegion == "" && in.region == "" {
+		missing = append(missing, "awsRegion")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: %s missing in record %q", ErrMissingField, strings.Join(missing, ", "), rec.EventID)
+	}
+	if _, err := time.Parse(time.RFC3339Nano, rec.EventTime); err != nil {
+		return fmt.Errorf("%w: eventTime %q of record %q is not RFC 3339", ErrMissingField, rec.EventTime, rec.EventID)
+	}
+	return nil
+}
+
+// mergeHints combines the identifiers of the three parts: the request's
+// first, then the response's, then additionalEventData's; except the user's
+// sub, which CloudTrail puts in additionalEventData for admin calls and which
+// is preferred to the response's userSub.
+func mergeHints(req, resp, add *hints) *hints {
+	var m hints
+	for k := range m {
+		m[k] = firstNonEmpty(req[k], resp[k], add[k])
+	}
+	m[hintSub] = firstNonEmpty(add[hintSub], resp[hintSub])
+	return &m
+}
+
+// span is a part of the redactor's output; start == end when absent.
+type span struct{ start, end int }
+
+// section copies one open-ended part of the record into r.out.
+func (r *redactor) section(sec section, h *hints, raw []byte, field string) (span, error) {
+	start := len(r.out)
+	if len(raw) == 0 || string(raw) == "null" {
+		return span{start, start}, nil
+	}
+	// The part is a subslice of the input: walk it with a scanner over the
+	// same bytes, so hints are substrings of the one string copy.
+	sub := r.s.sub(raw)
+	saved := r.s
+	r.s, r.sec, r.h = sub, sec, h
+	err := r.redactValue(0, nil, hintNone)
+	r.s = saved
+	if err != nil {
+		return span{}, fmt.Errorf("reading %s: %w", field, err)
+	}
+	return span{start, len(r.out)}, nil
 }

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// exit codes shared by every command.
+const (
+	exitOK       = 0
+	exitFailures = 1
+	exitUsage    = 2
+)
+
+const usage = `cognito-events turns Amazon Cognito user-pool CloudTrail records into CloudEvents.
+
+Usage:
+  cognito-events <command> [flags] [arguments]
+
+Commands:
+  normalize   turn CloudTrail records (envelopes or bare records) into CloudEvents
+
+Run "cognito-events <command> --help" for a command's flags.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run dispatches to a command and returns the process's exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "normalize":
+		return runNormalize(args[1:], stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "cognito-events: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+}

@@ -1,0 +1,297 @@
+package events
+
+import "fmt"
+
+// decoded is what one decoded input holds: the record, and the envelope's
+// fields when the record came wrapped in one.
+type decoded struct {
+	Record
+	// wrapped is true when the input was an EventBridge envelope.
+	wrapped    bool
+	detailType string
+	region     string
+	account    string
+	// recordKeys counts CloudTrail keys seen in the record, to tell a
+	// CloudTrail record from any other object.
+	recordKeys int
+}
+
+// decodeInput reads one JSON object, an EventBridge envelope or a bare
+// CloudTrail record, in a single pass.
+func decodeInput(s *scanner, in *decoded) error {
+	if c := s.peek(); c != '{' {
+		if c == 0 {
+			return fmt.Errorf("%w: input is empty", ErrNotJSON)
+		}
+		return fmt.Errorf("%w: input is %s, not an object", ErrNotJSON, kindName(c))
+	}
+	s.pos++
+	for first := true; ; first = false {
+		key, ok, err := s.nextKey(first)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "detail-type":
+			in.wrapped = true
+			err = readStringField(s, "detail-type", &in.detailType)
+		case "detail":
+			in.wrapped = true
+			if c := s.peek(); c != '{' {
+				if err = s.skipValue(0); err == nil {
+					err = fmt.Errorf("%w: detail is %s, not a CloudTrail record", ErrNotCloudTrail, kindName(c))
+				}
+				break
+			}
+			var n int
+			n, err = decodeRecord(s, &in.Record, "detail.")
+			in.recordKeys += n
+		case "region":
+			err = readStringField(s, "region", &in.region)
+		case "account":
+			err = readStringField(s, "account", &in.account)
+		default:
+			var handled bool
+			handled, err = decodeRecordField(s, key, &in.Record, "")
+			if handled {
+				in.recordKeys++
+			} else if err == nil {
+				err = s.skipValue(1)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return s.end()
+}
+
+// decodeRecord reads a CloudTrail record object and returns how many of its
+// keys were CloudTrail's. path prefixes field names in errors.
+func decodeRecord(s *scanner, rec *Record, path string) (int, error) {
+	if err := s.beginObject(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for first := true; ; first = false {
+		key, ok, err := s.nextKey(first)
+		if err != nil {
+			return n, err
+		}
+		if !ok {
+			return n, nil
+		}
+		handled, err := decodeRecordField(s, key, rec, path)
+		if err != nil {
+			return n, err
+		}
+		if handled {
+			n++
+		} else if err := s.skipValue(1); err != nil {
+			return n, err
+		}
+	}
+}
+
+// decodeRecordField reads the value of key into rec if key is a field of
+// Record, and reports whether it was.
+func decodeRecordField(s *scanner, key []byte, rec *Record, path string) (bool, error) {
+	var err error
+	switch string(key) {
+	case "eventVersion":
+		err = readStringField(s, path+"eventVersion", &rec.EventVersion)
+	case "userIdentity":
+		err = decodeObject(s, func(k []byte) (bool, error) { return decodeUserIdentityField(s, k, &rec.UserIdentity, path+"userIdentity.") })
+	case "eventTime":
+		err = readStringField(s, path+"eventTime", &rec.EventTime)
+	case "eventSource":
+		err = readStringField(s, path+"eventSource", &rec.EventSource)
+	case "eventName":
+		err = readStringField(s, path+"eventName", &rec.EventName)
+	case "awsRegion":
+		err = readStringField(s, path+"awsRegion", &rec.AWSRegion)
+	case "sourceIPAddress":
+		err = readStringField(s, path+"sourceIPAddress", &rec.SourceIPAddress)
+	case "userAgent":
+		err = readStringField(s, path+"userAgent", &rec.UserAgent)
+	case "requestParameters":
+		rec.RequestParameters, err = s.rawValue()
+	case "responseElements":
+		rec.ResponseElements, err = s.rawValue()
+	case "additionalEventData":
+		rec.AdditionalEventData, err = s.rawValue()
+	case "serviceEventDetails":
+		rec.ServiceEventDetails, err = s.rawValue()
+	case "errorCode":
+		err = readStringField(s, path+"errorCode", &rec.ErrorCode)
+	case "errorMessage":
+		err = readStringField(s, path+"errorMessage", &rec.ErrorMessage)
+	case "requestID":
+		err = readStringField(s, path+"requestID", &rec.RequestID)
+	case "eventID":
+		err = readStringField(s, path+"eventID", &rec.EventID)
+	case "readOnly":
+		err = readFlag(s, &rec.ReadOnly)
+	case "eventType":
+		err = readStringField(s, path+"eventType", &rec.EventType)
+	case "managementEvent":
+		err = readFlag(s, &rec.ManagementEvent)
+	case "recipientAccountId":
+		err = readStringField(s, path+"recipientAccountId", &rec.RecipientAccountID)
+	case "eventCategory":
+		err = readStringField(s, path+"eventCategory", &rec.EventCategory)
+	case "tlsDetails":
+		if s.peek() != '{' {
+			return true, s.skipValue(1)
+		}
+		rec.TLSDetails = new(TLSDetails)
+		t := rec.TLSDetails
+		p := path + "tlsDetails."
+		err = decodeObject(s, func(k []byte) (bool, error) {
+			switch string(k) {
+			case "tlsVersion":
+				return true, readStringField(s, p+"tlsVersion", &t.TLSVersion)
+			case "cipherSuite":
+				return true, readStringField(s, p+"cipherSuite", &t.CipherSuite)
+			case "clientProvidedHostHeader":
+				return true, readStringField(s, p+"clientProvidedHostHeader", &t.ClientProvidedHostHeader)
+			}
+			return false, nil
+		})
+	case "sessionCredentialFromConsole":
+		err = readFlag(s, &rec.SessionCredentialFromConsole)
+	default:
+		return false, nil
+	}
+	return true, err
+}
+
+func decodeUserIdentityField(s *scanner, key []byte, u *UserIdentity, path string) (bool, error) {
+	switch string(key) {
+	case "type":
+		return true, readStringField(s, path+"type", &u.Type)
+	case "principalId":
+		return true, readStringField(s, path+"principalId", &u.PrincipalID)
+	case "arn":
+		return true, readStringField(s, path+"arn", &u.ARN)
+	case "accountId":
+		return true, readStringField(s, path+"accountId", &u.AccountID)
+	case "accessKeyId":
+		return true, readStringField(s, path+"accessKeyId", &u.AccessKeyID)
+	case "userName":
+		return true, readStringField(s, path+"userName", &u.UserName)
+	case "invokedBy":
+		return true, readStringField(s, path+"invokedBy", &u.InvokedBy)
+	case "sessionContext":
+		if s.peek() != '{' {
+			return true, s.skipValue(1)
+		}
+		u.SessionContext = new(SessionContext)
+		sc := u.SessionContext
+		p := path + "sessionContext."
+		return true, decodeObject(s, func(k []byte) (bool, error) {
+			switch string(k) {
+			case "sessionIssuer":
+				return true, decodeObject(s, func(k []byte) (bool, error) {
+					return decodeSessionIssuerField(s, k, &sc.SessionIssuer, p+"sessionIssuer.")
+				})
+			case "attributes":
+				return true, decodeObject(s, func(k []byte) (bool, error) {
+					switch string(k) {
+					case "creationDate":
+						return true, readStringField(s, p+"attributes.creationDate", &sc.Attributes.CreationDate)
+					case "mfaAuthenticated":
+						return true, readFlag(s, &sc.Attributes.MFAAuthenticated)
+					}
+					return false, nil
+				})
+			}
+			return false, nil
+		})
+	}
+	return false, nil
+}
+
+func decodeSessionIssuerField(s *scanner, key []byte, si *SessionIssuer, path string) (bool, error) {
+	switch string(key) {
+	case "type":
+		return true, readStringField(s, path+"type", &si.Type)
+	case "principalId":
+		return true, readStringField(s, path+"principalId", &si.PrincipalID)
+	case "arn":
+		return true, readStringField(s, path+"arn", &si.ARN)
+	case "accountId":
+		return true, readStringField(s, path+"accountId", &si.AccountID)
+	case "userName":
+		return true, readStringField(s, path+"userName", &si.UserName)
+	}
+	return false, nil
+}
+
+// decodeObject reads an object, handing each key to field, which reads the
+// value and reports true, or reports false to have it skipped. A value that
+// is not an object (null included) is skipped: an odd nested part never loses
+// the record.
+func decodeObject(s *scanner, field func(key []byte) (bool, error)) error {
+	if s.peek() != '{' {
+		return s.skipValue(1)
+	}
+	s.pos++
+	for first := true; ; first = false {
+		key, ok, err := s.nextKey(first)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return nil
+		}
+		handled, err := field(key)
+		if err != nil {
+			return err
+		}
+		if !handled {
+			if err := s.skipValue(1); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// readStringField reads a string into dst. null leaves dst as it is; a
+// number or boolean is kept as its literal text; an object or array is an
+// error naming the field.
+func readStringField(s *scanner, field string, dst *string) error {
+	switch c := s.peek(); c {
+	case '"':
+		v, err := s.readString()
+		*dst = v
+		return err
+	case 'n':
+		return s.literal("null")
+	case '{', '[':
+		if err := s.skipValue(1); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: field %s is %s, want a string", ErrNotCloudTrail, field, kindName(c))
+	default:
+		start := s.pos
+		if err := s.skipValue(1); err != nil {
+			return err
+		}
+		*dst = s.str[start:s.pos]
+		return nil
+	}
+}
+
+// readFlag reads a Flag: true, false, "true" or "false"; anything else is
+// false.
+func readFlag(s *scanner, dst *Flag) error {
+	raw, err := s.rawValue()
+	if err != nil {
+		return err
+	}
+	return dst.UnmarshalJSON(raw)
+}

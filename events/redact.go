@@ -1,0 +1,314 @@
+package events
+
+import (
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+)
+
+// RedactedValue replaces the value of every denied key (RedactedKeys) in
+// requestParameters, responseElements and additionalEventData.
+const RedactedValue = "REDACTED"
+
+// Placeholders Cognito writes in place of values it hides. Hidden values stay
+// hidden: they are passed through, never treated as identifiers.
+const (
+	HiddenDueToSecurityReasons = "HIDDEN_DUE_TO_SECURITY_REASONS"
+	HiddenForSecurityReasons   = "HIDDEN_FOR_SECURITY_REASONS"
+)
+
+// RedactedKeys is the deny-list: keys whose values are secrets. A key matches
+// at any depth when, lower-cased and with '_' and '-' removed, it equals an
+// entry (so "clientSecret", "client_secret" and "CLIENT_SECRET" all match).
+// The whole value is replaced, whatever its kind. docs/events.md lists them.
+var RedactedKeys = []string{
+	// passwords
+	"password", "previouspassword", "proposedpassword", "temporarypassword", "newpassword",
+	// client and hash secrets
+	"clientsecret", "clientsecretvalue", "secrethash", "secretaccesskey", "privatekey", "apikey",
+	// tokens and sessions
+	"session", "accesstoken", "idtoken", "refreshtoken", "token", "sessiontoken",
+	"authenticationresult", "authorization", "codeverifier",
+	// one-time codes
+	"code", "confirmationcode", "usercode", "secretcode", "smsmfacode",
+	"softwaretokenmfacode", "emailotpcode", "answer",
+	// whole credential bags of the auth APIs
+	"authparameters", "challengeresponses", "passwordclaimsignature", "passwordclaimsecretblock",
+	// federation and browser state
+	"samlresponse", "relaystate", "csrf", "credential", "cognitoasfdata", "encodeddata",
+}
+
+var redactedKeySet = func() map[string]bool {
+	m := make(map[string]bool, len(RedactedKeys))
+	for _, k := range RedactedKeys {
+		m[k] = true
+	}
+	return m
+}()
+
+// denied reports whether key is on the deny-list. It does not allocate.
+func denied(key []byte) bool {
+	var buf [40]byte
+	n := 0
+	for _, c := range key {
+		switch {
+		case c == '_' || c == '-':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if n == len(buf) {
+			return false // longer than any entry
+		}
+		buf[n] = c
+		n++
+	}
+	return redactedKeySet[string(buf[:n])]
+}
+
+// isHidden reports whether v is one of Cognito's placeholders.
+func isHidden(v string) bool {
+	return v == HiddenDueToSecurityReasons || v == HiddenForSecurityReasons
+}
+
+// hint is an identifier picked up while walking the open-ended parts.
+type hint int
+
+const (
+	hintNone hint = iota
+	hintUserPoolID
+	hintClientID
+	hintUsername
+	hintSub
+	hintGroupName
+	hintProviderName
+	hintIdentifier
+	hintDomain
+	hintJobID
+	hintDeviceKey
+	hintBrandingID
+	hintTermsID
+	hintCredentialID
+	hintResourceARN
+	hintUserPoolDomain
+	hintStatus
+	numHints
+)
+
+// hints holds the first non-hidden value seen for each hint.
+type hints [numHints]string
+
+func (h *hints) set(k hint, v string) {
+	if k != hintNone && h[k] == "" && v != "" && !isHidden(v) {
+		h[k] = v
+	}
+}
+
+// section says which part of the record a walk is in; each has its own
+// rules for which keys carry hints.
+type section int
+
+const (
+	sectionRequest section = iota
+	sectionResponse
+	sectionAdditional
+)
+
+// resourceHint maps the API's identifier keys to hints.
+func resourceHint(key []byte) hint {
+	switch string(key) {
+	case "userPoolId":
+		return hintUserPoolID
+	case "clientId":
+		return hintClientID
+	case "username":
+		return hintUsername
+	case "groupName":
+		return hintGroupName
+	case "providerName":
+		return hintProviderName
+	case "identifier":
+		return hintIdentifier
+	case "domain":
+		return hintDomain
+	case "jobId":
+		return hintJobID
+	case "deviceKey":
+		return hintDeviceKey
+	case "managedLoginBrandingId":
+		return hintBrandingID
+	case "termsId":
+		return hintTermsID
+	case "credentialId":
+		return hintCredentialID
+	case "resourceArn":
+		return hintResourceARN
+	}
+	return hintNone
+}
+
+// hintFor says which hint the value of key carries. depth is the depth of
+// the object holding key (1 for the section's top level); parent is the key
+// of that object.
+func hintFor(sec section, depth int, parent, key []byte) hint {
+	switch sec {
+	case sectionRequest:
+		if depth == 1 {
+			return resourceHint(key)
+		}
+	case sectionResponse:
+		switch {
+		case depth == 1 && string(key) == "userSub":
+			return hintSub
+		case depth == 2 && string(parent) == "userPool" && string(key) == "id":
+			return hintUserPoolID
+		case depth <= 2:
+			return resourceHint(key)
+		}
+	case sectionAdditional:
+		switch {
+		case depth == 1:
+			switch string(key) {
+			case "userPoolId":
+				return hintUserPoolID
+			case "userPoolDomain":
+				return hintUserPoolDomain
+			case "sub":
+				return hintSub
+			case "clientId":
+				return hintClientID
+			}
+		case depth == 2 && string(parent) == "requestParameters":
+			switch string(key) {
+			case "client_id":
+				return hintClientID
+			case "sub":
+				return hintSub
+			}
+		case depth == 2 && string(parent) == "responseParameters" && string(key) == "status":
+			return hintStatus
+		}
+	}
+	return hintNone
+}
+
+// redactor copies JSON compactly, replacing denied values and collecting
+// hints.
+type redactor struct {
+	s   *scanner
+	out []byte
+	h   *hints
+	sec section
+}
+
+// redactValue copies the value at the scanner's position. depth is the
+// depth of the value (0 for the section itself); parent is the key of the
+// object holding it; h is the hint its value carries.
+func (r *redactor) redactValue(depth int, parent []byte, h hint) error {
+	if depth > maxDepth {
+		return fmt.Errorf("%w: nested deeper than %d levels at offset %d", ErrNotJSON, maxDepth, r.s.pos)
+	}
+	s := r.s
+	switch c := s.peek(); c {
+	case '{':
+		s.pos++
+		r.out = append(r.out, '{')
+		for first := true; ; first = false {
+			key, ok, err := s.nextKey(first)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			if !first {
+				r.out = append(r.out, ',')
+			}
+			r.out = appendKey(r.out, key)
+			if denied(key) {
+				r.out = append(r.out, `"`+RedactedValue+`"`...)
+				if err := s.skipValue(depth + 1); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := r.redactValue(depth+1, key, hintFor(r.sec, depth+1, parent, key)); err != nil {
+				return err
+			}
+		}
+		r.out = append(r.out, '}')
+	case '[':
+		s.pos++
+		r.out = append(r.out, '[')
+		for first := true; ; first = false {
+			ok, err := s.nextElement(first)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			if !first {
+				r.out = append(r.out, ',')
+			}
+			// Only the first element of an array carries a hint
+			// (hosted-UI parameters are arrays of one string).
+			eh := hintNone
+			if first {
+				eh = h
+			}
+			if err := r.redactValue(depth+1, parent, eh); err != nil {
+				return err
+			}
+		}
+		r.out = append(r.out, ']')
+	case '"':
+		start := s.pos
+		escaped, nonASCII, err := s.scanString()
+		if err != nil {
+			return err
+		}
+		raw := s.data[start:s.pos]
+		if nonASCII && !utf8.Valid(raw) || h != hintNone && escaped {
+			var v string
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return fmt.Errorf("%w: decoding string at offset %d: %v", ErrNotJSON, start, err)
+			}
+			r.h.set(h, v)
+			r.out = appendString(r.out, v)
+			return nil
+		}
+		if h != hintNone {
+			r.h.set(h, s.str[start+1:s.pos-1])
+		}
+		r.out = append(r.out, raw...)
+	default:
+		start := s.pos
+		if err := s.skipValue(depth); err != nil {
+			return err
+		}
+		if h == hintStatus {
+			r.h.set(h, s.str[start:s.pos])
+		}
+		r.out = append(r.out, s.data[start:s.pos]...)
+	}
+	return nil
+}
+
+// appendKey appends key as a JSON string followed by ':'.
+func appendKey(dst, key []byte) []byte {
+	plain := true
+	for _, c := range key {
+		if c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		dst = append(dst, '"')
+		dst = append(dst, key...)
+		dst = append(dst, '"', ':')
+		return dst
+	}
+	return append(appendString(dst, string(key)), ':')
+}
