@@ -104,7 +104,9 @@ func decodeRecordField(s *scanner, key []byte, rec *Record, path string) (bool, 
 	case "eventVersion":
 		err = readStringField(s, path+"eventVersion", &rec.EventVersion)
 	case "userIdentity":
-		err = decodeObject(s, func(k []byte) (bool, error) { return decodeUserIdentityField(s, k, &rec.UserIdentity, path+"userIdentity.") })
+		err = decodeObject(s, func(k []byte) (bool, error) {
+			return decodeUserIdentityField(s, k, &rec.UserIdentity, path+"userIdentity.")
+		})
 	case "eventTime":
 		err = readStringField(s, path+"eventTime", &rec.EventTime)
 	case "eventSource":
