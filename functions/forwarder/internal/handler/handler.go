@@ -1,0 +1,259 @@
+package handler
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	lambdaevents "github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/functions/forwarder/internal/emf"
+	"github.com/cognito-events/cognito-events/functions/forwarder/internal/retry"
+	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
+)
+
+// Normalizer turns one input into an Event; *events.Normalizer is the real
+// one.
+type Normalizer interface {
+	Normalize(ctx context.Context, input []byte) (*events.Event, error)
+}
+
+var _ Normalizer = (*events.Normalizer)(nil)
+
+// Recorder records the metrics of one event; *emf.Recorder is the real one.
+type Recorder interface {
+	Record(emf.Sample) error
+}
+
+var _ Recorder = (*emf.Recorder)(nil)
+
+// Outcome is what became of one input.
+type Outcome string
+
+// The outcomes; they are the Outcome metric dimension and log field.
+const (
+	// OutcomeDelivered: the sink acknowledged the event.
+	OutcomeDelivered Outcome = "delivered"
+	// OutcomeFailed: the sink did not acknowledge it, or the pool lookup
+	// failed; the handler reports the failure so the platform retries.
+	OutcomeFailed Outcome = "failed"
+	// OutcomeSkipped: not a Cognito user-pool record; acknowledged.
+	OutcomeSkipped Outcome = "skipped"
+	// OutcomeMalformed: input that is not a usable CloudTrail record; the
+	// failure is reported, so the input ends in the on-failure destination
+	// or the queue's dead-letter queue instead of vanishing.
+	OutcomeMalformed Outcome = "malformed"
+)
+
+// Log line keys: one line per input, always these names.
+const (
+	KeyRequestID = "requestId"
+	KeyMessageID = "messageId"
+	KeyEventID   = "eventID"
+	KeyEventName = "eventName"
+	KeyPoolID    = "userPoolId"
+	KeySubject   = "subject"
+	KeySink      = "sink"
+	KeyOutcome   = "outcome"
+	KeyAttempts  = "attempts"
+	KeyLatency   = "latencyMs"
+	KeyError     = "error"
+	KeyData      = "data"
+)
+
+// Log messages.
+const (
+	msgEvent = "event"
+	msgData  = "event data"
+)
+
+// ErrMalformed is wrapped by the error reported for unusable input.
+var ErrMalformed = errors.New("malformed input")
+
+// Handler is the forwarder's Lambda handler: it normalises each input and
+// delivers the event to Sink, retrying transient failures under Retry.
+type Handler struct {
+	Normalizer Normalizer
+	Sink       sink.Sink
+	// SinkKind names the sink in logs and metrics (http, eventbridge, …).
+	SinkKind string
+	Retry    retry.Policy
+	Log      *slog.Logger
+	Metrics  Recorder
+	// Now is the clock for latencies; nil means time.Now.
+	Now func() time.Time
+}
+
+// Result is the handler's answer for a single EventBridge event.
+type Result struct {
+	EventID string  `json:"eventID,omitempty"`
+	Outcome Outcome `json:"outcome"`
+}
+
+// eventSourceSQS is the eventSource of SQS records.
+const eventSourceSQS = "aws:sqs"
+
+// Handle takes one invocation: an SQS batch (buffered mode), answered with
+// the ids of the records that failed, or one EventBridge event, answered
+// with a Result or an error so Lambda retries it and, in the end, sends it
+// to the on-failure destination.
+func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (any, error) {
+	if batch, ok := sqsBatch(payload); ok {
+		return h.handleBatch(ctx, batch), nil
+	}
+	res, err := h.process(ctx, payload, "")
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// sqsBatch reports whether payload is an SQS batch: Records, every one from
+// aws:sqs.
+func sqsBatch(payload []byte) (*lambdaevents.SQSEvent, bool) {
+	var probe struct {
+		Records json.RawMessage `json:"Records"`
+	}
+	if json.Unmarshal(payload, &probe) != nil || len(probe.Records) == 0 || probe.Records[0] != '[' {
+		return nil, false
+	}
+	var batch lambdaevents.SQSEvent
+	if err := json.Unmarshal(payload, &batch); err != nil || len(batch.Records) == 0 {
+		return nil, false
+	}
+	for _, r := range batch.Records {
+		if r.EventSource != eventSourceSQS {
+			return nil, false
+		}
+	}
+	return &batch, true
+}
+
+func (h *Handler) handleBatch(ctx context.Context, batch *lambdaevents.SQSEvent) lambdaevents.SQSEventResponse {
+	resp := lambdaevents.SQSEventResponse{BatchItemFailures: []lambdaevents.SQSBatchItemFailure{}}
+	for _, rec := range batch.Records {
+		if _, err := h.process(ctx, []byte(rec.Body), rec.MessageId); err != nil {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, lambdaevents.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
+		}
+	}
+	return resp
+}
+
+// process normalises and delivers one input, logs one line and records one
+// metrics sample. The error is nil when the input is done with (delivered
+// or skipped).
+func (h *Handler) process(ctx context.Context, input []byte, messageID string) (Result, error) {
+	start := h.now()
+	ev, err := h.Normalizer.Normalize(ctx, input)
+	if err == nil {
+		err = ev.Validate()
+		if err != nil {
+			err = fmt.Errorf("%w: %w", ErrMalformed, err)
+		}
+	}
+	if err != nil {
+		outcome := OutcomeFailed
+		switch {
+		case events.IsSkip(err):
+			outcome = OutcomeSkipped
+			err = nil
+		case errors.Is(err, ErrMalformed), errors.Is(err, events.ErrNotJSON),
+			errors.Is(err, events.ErrNotCloudTrail), errors.Is(err, events.ErrMissingField):
+			outcome = OutcomeMalformed
+			if !errors.Is(err, ErrMalformed) {
+				err = fmt.Errorf("%w: %w", ErrMalformed, err)
+			}
+		default:
+			err = fmt.Errorf("normalising record: %w", err)
+		}
+		h.finish(ctx, entry{messageID: messageID, ev: ev, outcome: outcome, err: err})
+		return Result{Outcome: outcome}, err
+	}
+
+	if h.Log.Enabled(ctx, slog.LevelDebug) {
+		h.Log.LogAttrs(ctx, slog.LevelDebug, msgData, slog.String(KeyEventID, ev.ID), slog.Any(KeyData, ev.Data))
+	}
+	res, err := h.Retry.Do(ctx, func(ctx context.Context) error { return h.Sink.Send(ctx, ev) })
+	e := entry{messageID: messageID, ev: ev, outcome: OutcomeDelivered, attempts: res.Attempts, latency: h.now().Sub(start), sent: true}
+	if err != nil {
+		e.outcome = OutcomeFailed
+		e.err = fmt.Errorf("delivering event %s to the %s sink: %w", ev.ID, h.SinkKind, err)
+	}
+	h.finish(ctx, e)
+	return Result{EventID: ev.ID, Outcome: e.outcome}, e.err
+}
+
+type entry struct {
+	messageID string
+	ev        *events.Event
+	outcome   Outcome
+	attempts  int
+	latency   time.Duration
+	sent      bool
+	err       error
+}
+
+// finish writes the input's log line and metrics sample.
+func (h *Handler) finish(ctx context.Context, e entry) {
+	level := slog.LevelInfo
+	switch e.outcome {
+	case OutcomeFailed, OutcomeMalformed:
+		level = slog.LevelError
+	}
+	attrs := make([]slog.Attr, 0, 12)
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		attrs = append(attrs, slog.String(KeyRequestID, lc.AwsRequestID))
+	}
+	if e.messageID != "" {
+		attrs = append(attrs, slog.String(KeyMessageID, e.messageID))
+	}
+	if e.ev != nil {
+		attrs = append(attrs,
+			slog.String(KeyEventID, e.ev.ID),
+			slog.String(KeyEventName, e.ev.EventName),
+			slog.String(KeyPoolID, e.ev.UserPoolID),
+			slog.String(KeySubject, e.ev.Subject),
+		)
+	}
+	attrs = append(attrs,
+		slog.String(KeySink, h.SinkKind),
+		slog.String(KeyOutcome, string(e.outcome)),
+		slog.Int(KeyAttempts, e.attempts),
+		slog.Float64(KeyLatency, float64(e.latency.Microseconds())/1000),
+	)
+	if e.err != nil {
+		attrs = append(attrs, slog.String(KeyError, e.err.Error()))
+	}
+	h.Log.LogAttrs(ctx, level, msgEvent, attrs...)
+
+	if h.Metrics == nil {
+		return
+	}
+	s := emf.Sample{SinkKind: h.SinkKind, Outcome: string(e.outcome), Latency: e.latency, Sent: e.sent}
+	switch e.outcome {
+	case OutcomeDelivered:
+		s.Delivered = 1
+	case OutcomeSkipped:
+		s.Skipped = 1
+	default:
+		s.Failed = 1
+	}
+	if e.attempts > 1 {
+		s.Retries = e.attempts - 1
+	}
+	if err := h.Metrics.Record(s); err != nil {
+		h.Log.LogAttrs(ctx, slog.LevelWarn, "writing metrics", slog.String(KeyError, err.Error()))
+	}
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}

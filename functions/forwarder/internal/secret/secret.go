@@ -1,0 +1,64 @@
+package secret
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/cognito-events/cognito-events/functions/forwarder/internal/config"
+)
+
+// SecretsManagerAPI is the part of the Secrets Manager client used here.
+type SecretsManagerAPI interface {
+	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
+}
+
+// SSMAPI is the part of the SSM client used here.
+type SSMAPI interface {
+	GetParameter(ctx context.Context, in *ssm.GetParameterInput, optFns ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
+}
+
+var (
+	_ SecretsManagerAPI = (*secretsmanager.Client)(nil)
+	_ SSMAPI            = (*ssm.Client)(nil)
+)
+
+// ErrEmpty is wrapped when the secret or parameter has no string value.
+var ErrEmpty = errors.New("secret has no string value")
+
+// Reader reads a credential once; the caller keeps the value (the forwarder
+// reads it at cold start and holds it for the life of the process).
+type Reader struct {
+	SecretsManager SecretsManagerAPI
+	SSM            SSMAPI
+}
+
+// Read returns the value of ref: a Secrets Manager secret ARN, or an SSM
+// parameter name or ARN (decrypted). Errors name ref, never the value.
+func (r Reader) Read(ctx context.Context, ref string) ([]byte, error) {
+	if config.IsSecretsManagerARN(ref) {
+		out, err := r.SecretsManager.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(ref)})
+		if err != nil {
+			return nil, fmt.Errorf("reading secret %s: %w", ref, err)
+		}
+		if out.SecretString != nil && *out.SecretString != "" {
+			return []byte(*out.SecretString), nil
+		}
+		if len(out.SecretBinary) > 0 {
+			return out.SecretBinary, nil
+		}
+		return nil, fmt.Errorf("reading secret %s: %w", ref, ErrEmpty)
+	}
+	out, err := r.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(ref), WithDecryption: aws.Bool(true)})
+	if err != nil {
+		return nil, fmt.Errorf("reading parameter %s: %w", ref, err)
+	}
+	if out.Parameter == nil || aws.ToString(out.Parameter.Value) == "" {
+		return nil, fmt.Errorf("reading parameter %s: %w", ref, ErrEmpty)
+	}
+	return []byte(*out.Parameter.Value), nil
+}
