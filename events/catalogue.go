@@ -220,7 +220,7 @@ func Suggest(name string, n int) []string {
 		}
 		return found[i].name < found[j].name
 	})
-	out := make([]string, 0, n)
+	out := make([]string, 0, max(n, 0))
 	for _, s := range found {
 		if len(out) == n {
 			break

@@ -23,6 +23,9 @@ func decodeInput(s *scanner, in *decoded) error {
 		if c == 0 {
 			return fmt.Errorf("%w: input is empty", ErrNotJSON)
 		}
+		if err := s.skipValue(0); err != nil {
+			return err
+		}
 		return fmt.Errorf("%w: input is %s, not an object", ErrNotJSON, kindName(c))
 	}
 	s.pos++
@@ -37,7 +40,7 @@ func decodeInput(s *scanner, in *decoded) error {
 		switch string(key) {
 		case "detail-type":
 			in.wrapped = true
-			err = readStringField(s, "detail-type", &in.detailType)
+			err = readStringField(s, "", "detail-type", &in.detailType)
 		case "detail":
 			in.wrapped = true
 			if c := s.peek(); c != '{' {
@@ -50,9 +53,9 @@ func decodeInput(s *scanner, in *decoded) error {
 			n, err = decodeRecord(s, &in.Record, "detail.")
 			in.recordKeys += n
 		case "region":
-			err = readStringField(s, "region", &in.region)
+			err = readStringField(s, "", "region", &in.region)
 		case "account":
-			err = readStringField(s, "account", &in.account)
+			err = readStringField(s, "", "account", &in.account)
 		default:
 			var handled bool
 			handled, err = decodeRecordField(s, key, &in.Record, "")
@@ -102,23 +105,23 @@ func decodeRecordField(s *scanner, key []byte, rec *Record, path string) (bool, 
 	var err error
 	switch string(key) {
 	case "eventVersion":
-		err = readStringField(s, path+"eventVersion", &rec.EventVersion)
+		err = readStringField(s, path, "eventVersion", &rec.EventVersion)
 	case "userIdentity":
 		err = decodeObject(s, func(k []byte) (bool, error) {
-			return decodeUserIdentityField(s, k, &rec.UserIdentity, path+"userIdentity.")
+			return decodeUserIdentityField(s, k, &rec.UserIdentity, path)
 		})
 	case "eventTime":
-		err = readStringField(s, path+"eventTime", &rec.EventTime)
+		err = readRequiredString(s, path, "eventTime", &rec.EventTime)
 	case "eventSource":
-		err = readStringField(s, path+"eventSource", &rec.EventSource)
+		err = readRequiredString(s, path, "eventSource", &rec.EventSource)
 	case "eventName":
-		err = readStringField(s, path+"eventName", &rec.EventName)
+		err = readRequiredString(s, path, "eventName", &rec.EventName)
 	case "awsRegion":
-		err = readStringField(s, path+"awsRegion", &rec.AWSRegion)
+		err = readRequiredString(s, path, "awsRegion", &rec.AWSRegion)
 	case "sourceIPAddress":
-		err = readStringField(s, path+"sourceIPAddress", &rec.SourceIPAddress)
+		err = readStringField(s, path, "sourceIPAddress", &rec.SourceIPAddress)
 	case "userAgent":
-		err = readStringField(s, path+"userAgent", &rec.UserAgent)
+		err = readStringField(s, path, "userAgent", &rec.UserAgent)
 	case "requestParameters":
 		rec.RequestParameters, err = s.rawValue()
 	case "responseElements":
@@ -128,38 +131,37 @@ func decodeRecordField(s *scanner, key []byte, rec *Record, path string) (bool, 
 	case "serviceEventDetails":
 		rec.ServiceEventDetails, err = s.rawValue()
 	case "errorCode":
-		err = readStringField(s, path+"errorCode", &rec.ErrorCode)
+		err = readStringField(s, path, "errorCode", &rec.ErrorCode)
 	case "errorMessage":
-		err = readStringField(s, path+"errorMessage", &rec.ErrorMessage)
+		err = readStringField(s, path, "errorMessage", &rec.ErrorMessage)
 	case "requestID":
-		err = readStringField(s, path+"requestID", &rec.RequestID)
+		err = readStringField(s, path, "requestID", &rec.RequestID)
 	case "eventID":
-		err = readStringField(s, path+"eventID", &rec.EventID)
+		err = readRequiredString(s, path, "eventID", &rec.EventID)
 	case "readOnly":
 		err = readFlag(s, &rec.ReadOnly)
 	case "eventType":
-		err = readStringField(s, path+"eventType", &rec.EventType)
+		err = readStringField(s, path, "eventType", &rec.EventType)
 	case "managementEvent":
 		err = readFlag(s, &rec.ManagementEvent)
 	case "recipientAccountId":
-		err = readStringField(s, path+"recipientAccountId", &rec.RecipientAccountID)
+		err = readStringField(s, path, "recipientAccountId", &rec.RecipientAccountID)
 	case "eventCategory":
-		err = readStringField(s, path+"eventCategory", &rec.EventCategory)
+		err = readStringField(s, path, "eventCategory", &rec.EventCategory)
 	case "tlsDetails":
 		if s.peek() != '{' {
 			return true, s.skipValue(1)
 		}
 		rec.TLSDetails = new(TLSDetails)
 		t := rec.TLSDetails
-		p := path + "tlsDetails."
 		err = decodeObject(s, func(k []byte) (bool, error) {
 			switch string(k) {
 			case "tlsVersion":
-				return true, readStringField(s, p+"tlsVersion", &t.TLSVersion)
+				return true, readStringField(s, path, "tlsDetails.tlsVersion", &t.TLSVersion)
 			case "cipherSuite":
-				return true, readStringField(s, p+"cipherSuite", &t.CipherSuite)
+				return true, readStringField(s, path, "tlsDetails.cipherSuite", &t.CipherSuite)
 			case "clientProvidedHostHeader":
-				return true, readStringField(s, p+"clientProvidedHostHeader", &t.ClientProvidedHostHeader)
+				return true, readStringField(s, path, "tlsDetails.clientProvidedHostHeader", &t.ClientProvidedHostHeader)
 			}
 			return false, nil
 		})
@@ -174,37 +176,36 @@ func decodeRecordField(s *scanner, key []byte, rec *Record, path string) (bool, 
 func decodeUserIdentityField(s *scanner, key []byte, u *UserIdentity, path string) (bool, error) {
 	switch string(key) {
 	case "type":
-		return true, readStringField(s, path+"type", &u.Type)
+		return true, readStringField(s, path, "userIdentity.type", &u.Type)
 	case "principalId":
-		return true, readStringField(s, path+"principalId", &u.PrincipalID)
+		return true, readStringField(s, path, "userIdentity.principalId", &u.PrincipalID)
 	case "arn":
-		return true, readStringField(s, path+"arn", &u.ARN)
+		return true, readStringField(s, path, "userIdentity.arn", &u.ARN)
 	case "accountId":
-		return true, readStringField(s, path+"accountId", &u.AccountID)
+		return true, readStringField(s, path, "userIdentity.accountId", &u.AccountID)
 	case "accessKeyId":
-		return true, readStringField(s, path+"accessKeyId", &u.AccessKeyID)
+		return true, readStringField(s, path, "userIdentity.accessKeyId", &u.AccessKeyID)
 	case "userName":
-		return true, readStringField(s, path+"userName", &u.UserName)
+		return true, readStringField(s, path, "userIdentity.userName", &u.UserName)
 	case "invokedBy":
-		return true, readStringField(s, path+"invokedBy", &u.InvokedBy)
+		return true, readStringField(s, path, "userIdentity.invokedBy", &u.InvokedBy)
 	case "sessionContext":
 		if s.peek() != '{' {
 			return true, s.skipValue(1)
 		}
 		u.SessionContext = new(SessionContext)
 		sc := u.SessionContext
-		p := path + "sessionContext."
 		return true, decodeObject(s, func(k []byte) (bool, error) {
 			switch string(k) {
 			case "sessionIssuer":
 				return true, decodeObject(s, func(k []byte) (bool, error) {
-					return decodeSessionIssuerField(s, k, &sc.SessionIssuer, p+"sessionIssuer.")
+					return decodeSessionIssuerField(s, k, &sc.SessionIssuer, path)
 				})
 			case "attributes":
 				return true, decodeObject(s, func(k []byte) (bool, error) {
 					switch string(k) {
 					case "creationDate":
-						return true, readStringField(s, p+"attributes.creationDate", &sc.Attributes.CreationDate)
+						return true, readStringField(s, path, "userIdentity.sessionContext.attributes.creationDate", &sc.Attributes.CreationDate)
 					case "mfaAuthenticated":
 						return true, readFlag(s, &sc.Attributes.MFAAuthenticated)
 					}
@@ -220,15 +221,15 @@ func decodeUserIdentityField(s *scanner, key []byte, u *UserIdentity, path strin
 func decodeSessionIssuerField(s *scanner, key []byte, si *SessionIssuer, path string) (bool, error) {
 	switch string(key) {
 	case "type":
-		return true, readStringField(s, path+"type", &si.Type)
+		return true, readStringField(s, path, "userIdentity.sessionContext.sessionIssuer.type", &si.Type)
 	case "principalId":
-		return true, readStringField(s, path+"principalId", &si.PrincipalID)
+		return true, readStringField(s, path, "userIdentity.sessionContext.sessionIssuer.principalId", &si.PrincipalID)
 	case "arn":
-		return true, readStringField(s, path+"arn", &si.ARN)
+		return true, readStringField(s, path, "userIdentity.sessionContext.sessionIssuer.arn", &si.ARN)
 	case "accountId":
-		return true, readStringField(s, path+"accountId", &si.AccountID)
+		return true, readStringField(s, path, "userIdentity.sessionContext.sessionIssuer.accountId", &si.AccountID)
 	case "userName":
-		return true, readStringField(s, path+"userName", &si.UserName)
+		return true, readStringField(s, path, "userIdentity.sessionContext.sessionIssuer.userName", &si.UserName)
 	}
 	return false, nil
 }
@@ -265,7 +266,7 @@ func decodeObject(s *scanner, field func(key []byte) (bool, error)) error {
 // readStringField reads a string into dst. null leaves dst as it is; a
 // number or boolean is kept as its literal text; an object or array is an
 // error naming the field.
-func readStringField(s *scanner, field string, dst *string) error {
+func readStringField(s *scanner, path, field string, dst *string) error {
 	switch c := s.peek(); c {
 	case '"':
 		v, err := s.readString()
@@ -277,7 +278,7 @@ func readStringField(s *scanner, field string, dst *string) error {
 		if err := s.skipValue(1); err != nil {
 			return err
 		}
-		return fmt.Errorf("%w: field %s is %s, want a string", ErrNotCloudTrail, field, kindName(c))
+		return fmt.Errorf("%w: field %s%s is %s, want a string", ErrNotCloudTrail, path, field, kindName(c))
 	default:
 		start := s.pos
 		if err := s.skipValue(1); err != nil {
@@ -285,6 +286,20 @@ func readStringField(s *scanner, field string, dst *string) error {
 		}
 		*dst = s.str[start:s.pos]
 		return nil
+	}
+}
+
+// readRequiredString reads one of the fields that identify a record; unlike
+// readStringField it takes nothing but a string or null.
+func readRequiredString(s *scanner, path, field string, dst *string) error {
+	switch c := s.peek(); c {
+	case '"', 'n':
+		return readStringField(s, path, field, dst)
+	default:
+		if err := s.skipValue(1); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: field %s%s is %s, want a string", ErrNotCloudTrail, path, field, kindName(c))
 	}
 }
 

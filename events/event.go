@@ -17,10 +17,10 @@ const (
 	// DataContentType of every event's data.
 	DataContentType = "application/json"
 	// DataSchemaVersion is the version of the data document's JSON Schema
-	// (schema/data.v1.json), bumped on any incompatible change.
+	// (events/schema/data.v1.json), bumped on any incompatible change.
 	DataSchemaVersion = "1"
 	// DataSchema names the JSON Schema of data.
-	DataSchema = "https://github.com/cognito-events/cognito-events/schema/data.v1.json"
+	DataSchema = "https://github.com/cognito-events/cognito-events/raw/main/events/schema/data.v1.json"
 	// StructuredContentType is the media type of an event in structured mode.
 	StructuredContentType = "application/cloudevents+json"
 )
@@ -41,7 +41,8 @@ const (
 type Event struct {
 	// ID is the CloudTrail eventID: every redelivery of one call has the same.
 	ID string
-	// Source is the user pool ARN, or the fallback arn:<partition>:cognito-idp:<region>:<account>:userpool
+	// Source is the user pool ARN, or the fallback
+	// arn:<partition>:cognito-idp:<region>:<account>:userpool/unresolved
 	// when the pool could not be determined.
 	Source string
 	// Subject is "<resourcetype>/<id>" of the resource inside the pool that

@@ -127,10 +127,10 @@ func (in *decoded) classify() error {
 		missing = append(missing, "awsRegion")
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%w: %s missing in record %q", ErrMissingField, strings.Join(missing, ", "), rec.EventID)
+		return fmt.Errorf("%w: %s missing in record %s", ErrMissingField, strings.Join(missing, ", "), rec.describe())
 	}
 	if _, err := time.Parse(time.RFC3339Nano, rec.EventTime); err != nil {
-		return fmt.Errorf("%w: eventTime %q of record %q is not RFC 3339", ErrMissingField, rec.EventTime, rec.EventID)
+		return fmt.Errorf("%w: eventTime %q of record %s is not RFC 3339", ErrMissingField, rec.EventTime, rec.describe())
 	}
 	return nil
 }
@@ -146,6 +146,28 @@ func mergeHints(req, resp, add *hints) *hints {
 	}
 	m[hintSub] = firstNonEmpty(add[hintSub], resp[hintSub])
 	return &m
+}
+
+// describe names a record in error messages: by eventID, or by what it has
+// when the eventID is missing.
+func (rec *Record) describe() string {
+	if rec.EventID != "" {
+		return fmt.Sprintf("eventID %q", rec.EventID)
+	}
+	var parts []string
+	if rec.EventName != "" {
+		parts = append(parts, fmt.Sprintf("eventName %q", rec.EventName))
+	}
+	if rec.EventTime != "" {
+		parts = append(parts, fmt.Sprintf("eventTime %q", rec.EventTime))
+	}
+	if rec.RequestID != "" {
+		parts = append(parts, fmt.Sprintf("requestID %q", rec.RequestID))
+	}
+	if len(parts) == 0 {
+		return "with no eventID, eventName or eventTime"
+	}
+	return "with " + strings.Join(parts, ", ")
 }
 
 // span is a part of the redactor's output; start == end when absent.

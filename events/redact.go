@@ -36,7 +36,17 @@ var RedactedKeys = []string{
 	"authparameters", "challengeresponses", "passwordclaimsignature", "passwordclaimsecretblock",
 	// federation and browser state
 	"samlresponse", "relaystate", "csrf", "credential", "cognitoasfdata", "encodeddata",
+	// bearer URLs and caller context: a pre-signed URL grants access by itself;
+	// forwarded HTTP headers carry cookies
+	"presignedurl", "httpheaders",
+	// free-form data passed to Lambda triggers, often captcha or other tokens
+	"validationdata", "clientmetadata",
 }
+
+// notSecretParents are objects whose members share a deny-listed name but
+// hold no secret: tokenValidityUnits says in which unit each token's validity
+// is given ("hours", "days").
+var notSecretParents = map[string]bool{"tokenValidityUnits": true}
 
 var redactedKeySet = func() map[string]bool {
 	m := make(map[string]bool, len(RedactedKeys))
@@ -64,6 +74,12 @@ func denied(key []byte) bool {
 		n++
 	}
 	return redactedKeySet[string(buf[:n])]
+}
+
+// secretKey reports whether the value of key, a member of the object held
+// under parent, is to be redacted.
+func secretKey(parent, key []byte) bool {
+	return denied(key) && !notSecretParents[string(parent)]
 }
 
 // isHidden reports whether v is one of Cognito's placeholders.
@@ -225,7 +241,7 @@ func (r *redactor) redactValue(depth int, parent []byte, h hint) error {
 				r.out = append(r.out, ',')
 			}
 			r.out = appendKey(r.out, key)
-			if denied(key) {
+			if secretKey(parent, key) {
 				r.out = append(r.out, `"`+RedactedValue+`"`...)
 				if err := s.skipValue(depth + 1); err != nil {
 					return err
