@@ -1,0 +1,15 @@
+// Package config is the configuration of the cognito-events CDK app: the
+// typed form of the "cognito-events" key of cdk.json's context, its
+// defaults and validation, and what each route implies:
+//
+//   - the EventBridge event pattern of the route's rule (Pattern), generated
+//     from the operation catalogue of package events;
+//   - the forwarder function's environment (Route.Environment), exactly the
+//     variables functions/forwarder reads;
+//   - the IAM statements the forwarder needs to reach the route's sink and
+//     secret (Route.Statements), and nothing more.
+//
+// It is pure Go and imports no CDK or jsii package, so the CDK app (infra)
+// and the cognito-events command can both use it. docs/deploy.md documents
+// every key.
+package config
