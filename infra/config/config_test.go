@@ -279,7 +279,7 @@ func TestEnvironment(t *testing.T) {
 			map[string]string{
 				"SINK_KIND": "http", "SINK_URL": "https://example.com/", "SINK_HTTP_MODE": "binary", "SINK_AUTH": "apikey", "SINK_AUTH_HEADER": "X-Key",
 				"SINK_AUTH_SECRET": "arn:aws:secretsmanager:us-east-1:123456789012:secret:hook-key-AbCdEf",
-				"SINK_TIMEOUT": "10s", "RETRY_MAX_ATTEMPTS": "5", "RETRY_BASE_DELAY": "200ms",
+				"SINK_TIMEOUT":     "10s", "RETRY_MAX_ATTEMPTS": "5", "RETRY_BASE_DELAY": "200ms",
 			}},
 		{"http sigv4", `{"sink": {"kind": "http", "url": "https://abc.execute-api.us-east-1.amazonaws.com/prod/events", "auth": {"type": "sigv4", "sigv4Region": "us-east-1",
 			"invokeArn": "arn:aws:execute-api:us-east-1:123456789012:abc/prod/POST/events"}}}`,

@@ -546,4 +546,3 @@ func parseDuration(s string, lo, hi time.Duration) (time.Duration, error) {
 	}
 	return d, nil
 }
-
