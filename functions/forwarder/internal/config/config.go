@@ -499,6 +499,9 @@ func (p *parser) logLevel(name string) slog.Level {
 }
 
 func splitScopes(s string) []string {
+	if s == "" {
+		return nil
+	}
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 }
 

@@ -1,0 +1,390 @@
+package handler
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	lambdaevents "github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/functions/forwarder/internal/emf"
+	"github.com/cognito-events/cognito-events/functions/forwarder/internal/retry"
+	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
+)
+
+// fakeSink fails with errs in turn, then acknowledges; it records the id of
+// every event it was given.
+type fakeSink struct {
+	mu   sync.Mutex
+	errs []error
+	ids  []string
+}
+
+var _ sink.Sink = (*fakeSink)(nil)
+
+func (f *fakeSink) Send(_ context.Context, ev *events.Event) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ids = append(f.ids, ev.ID)
+	if len(f.ids) <= len(f.errs) {
+		return f.errs[len(f.ids)-1]
+	}
+	return nil
+}
+
+// failing always fails with err.
+type failing struct{ err error }
+
+func (f failing) Send(context.Context, *events.Event) error { return f.err }
+
+type resolverFunc func(ctx context.Context, region, clientID string) (string, error)
+
+func (f resolverFunc) ResolveUserPool(ctx context.Context, region, clientID string) (string, error) {
+	return f(ctx, region, clientID)
+}
+
+func fixture(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile("../../testdata/" + name)
+	if err != nil {
+		tb.Fatalf("reading fixture: %v", err)
+	}
+	return b
+}
+
+type harness struct {
+	h       *Handler
+	logs    *bytes.Buffer
+	metrics *bytes.Buffer
+}
+
+func newHarness(tb testing.TB, s sink.Sink, resolver events.PoolResolver, level slog.Level) *harness {
+	tb.Helper()
+	logs, metrics := &bytes.Buffer{}, &bytes.Buffer{}
+	return &harness{
+		h: &Handler{
+			Normalizer: &events.Normalizer{Resolver: resolver},
+			Sink:       s,
+			SinkKind:   "http",
+			Retry: retry.Policy{
+				BaseDelay:   time.Millisecond,
+				MaxAttempts: 3,
+				Permanent:   sink.IsPermanent,
+				RetryAfter:  sink.RetryAfter,
+			},
+			Log:     slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level})),
+			Metrics: emf.New(metrics, nil),
+		},
+		logs:    logs,
+		metrics: metrics,
+	}
+}
+
+// lines decodes the JSON lines of buf.
+func lines(tb testing.TB, buf *bytes.Buffer) []map[string]any {
+	tb.Helper()
+	var out []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		if l == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			tb.Fatalf("log line %q is not JSON: %v", l, err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func (hs *harness) eventLines(tb testing.TB) []map[string]any {
+	tb.Helper()
+	var out []map[string]any
+	for _, l := range lines(tb, hs.logs) {
+		if l["msg"] == msgEvent {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (hs *harness) docs(tb testing.TB) []emf.Document {
+	tb.Helper()
+	var out []emf.Document
+	for _, l := range strings.Split(strings.TrimSpace(hs.metrics.String()), "\n") {
+		if l == "" {
+			continue
+		}
+		var d emf.Document
+		if err := json.Unmarshal([]byte(l), &d); err != nil {
+			tb.Fatalf("metrics line %q: %v", l, err)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+var errBoom = errors.New("connection reset by peer")
+
+func TestHandleEventBridgeEvent(t *testing.T) {
+	const updateID = "a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+	for _, tc := range []struct {
+		name         string
+		fixture      string
+		sink         sink.Sink
+		resolver     events.PoolResolver
+		wantOutcome  Outcome
+		wantErr      error // nil: success
+		wantAttempts int
+		wantSent     int
+		wantPool     string
+	}{
+		{"delivered", "update-client.json", &fakeSink{}, nil, OutcomeDelivered, nil, 1, 1, "eu-west-1_AbCdEfGhI"},
+		{"delivered after two transient failures", "update-client.json", &fakeSink{errs: []error{errBoom, errBoom}}, nil, OutcomeDelivered, nil, 3, 3, "eu-west-1_AbCdEfGhI"},
+		{"transient failures exhaust the attempts", "update-client.json", &fakeSink{errs: []error{errBoom, errBoom, errBoom, errBoom}}, nil, OutcomeFailed, errBoom, 3, 3, "eu-west-1_AbCdEfGhI"},
+		{"permanent failure is not retried", "update-client.json", &fakeSink{errs: []error{fmt.Errorf("%w: 400", sink.ErrPermanent)}}, nil, OutcomeFailed, sink.ErrPermanent, 1, 1, "eu-west-1_AbCdEfGhI"},
+		{"identity-pool record is skipped", "identity-pool.json", &fakeSink{}, nil, OutcomeSkipped, nil, 0, 0, ""},
+		{"not a CloudTrail record is malformed", "not-cloudtrail.json", &fakeSink{}, nil, OutcomeMalformed, ErrMalformed, 0, 0, ""},
+		{"client resolved through the resolver", "token-post.json", &fakeSink{}, events.StaticPoolResolver{"7exampleclientid0000000000": "eu-west-1_Resolved1"}, OutcomeDelivered, nil, 1, 1, "eu-west-1_Resolved1"},
+		{"unknown client falls back to no pool", "token-post.json", &fakeSink{}, events.StaticPoolResolver{}, OutcomeDelivered, nil, 1, 1, ""},
+		{"resolver failure is reported", "token-post.json", &fakeSink{}, resolverFunc(func(context.Context, string, string) (string, error) {
+			return "", errors.New("ListUserPools throttled")
+		}), OutcomeFailed, nil, 0, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hs := newHarness(t, tc.sink, tc.resolver, slog.LevelInfo)
+			out, err := hs.h.Handle(context.Background(), fixture(t, tc.fixture))
+			wantFail := tc.wantOutcome == OutcomeFailed || tc.wantOutcome == OutcomeMalformed
+			if (err != nil) != wantFail {
+				t.Fatalf("Handle = %v, %v; want failure %v", out, err, wantFail)
+			}
+			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
+				t.Fatalf("Handle error %v does not wrap %v", err, tc.wantErr)
+			}
+			if !wantFail {
+				res, ok := out.(Result)
+				if !ok || res.Outcome != tc.wantOutcome {
+					t.Fatalf("Handle = %#v, want outcome %s", out, tc.wantOutcome)
+				}
+			}
+			if fs, ok := tc.sink.(*fakeSink); ok {
+				if len(fs.ids) != tc.wantSent {
+					t.Fatalf("sink called %d times, want %d", len(fs.ids), tc.wantSent)
+				}
+				for _, id := range fs.ids {
+					if id != fs.ids[0] {
+						t.Fatalf("attempts carried different ids: %v", fs.ids)
+					}
+				}
+			}
+
+			logs := hs.eventLines(t)
+			if len(logs) != 1 {
+				t.Fatalf("%d event log lines, want 1:\n%s", len(logs), hs.logs)
+			}
+			l := logs[0]
+			if l[KeyOutcome] != string(tc.wantOutcome) || l[KeySink] != "http" || l[KeyAttempts] != float64(tc.wantAttempts) {
+				t.Errorf("log line %v: want outcome %s, attempts %d", l, tc.wantOutcome, tc.wantAttempts)
+			}
+			if _, ok := l[KeyLatency].(float64); !ok {
+				t.Errorf("log line has no %s: %v", KeyLatency, l)
+			}
+			if tc.wantSent > 0 {
+				if l[KeyEventName] == "" || l[KeyEventID] == "" || l[KeyPoolID] != tc.wantPool {
+					t.Errorf("log line %v: want the event's id, name and pool %q", l, tc.wantPool)
+				}
+			}
+			if tc.fixture == "update-client.json" && l[KeyEventID] != updateID {
+				t.Errorf("eventID = %v", l[KeyEventID])
+			}
+			if wantFail != (l[KeyError] != nil) || (wantFail && l["level"] != "ERROR") {
+				t.Errorf("log line %v: failure %v", l, wantFail)
+			}
+
+			docs := hs.docs(t)
+			if len(docs) != 1 {
+				t.Fatalf("%d metrics documents, want 1", len(docs))
+			}
+			d := docs[0]
+			wantCounts := [3]int{}
+			switch tc.wantOutcome {
+			case OutcomeDelivered:
+				wantCounts[0] = 1
+			case OutcomeSkipped:
+				wantCounts[2] = 1
+			default:
+				wantCounts[1] = 1
+			}
+			if d.Outcome != string(tc.wantOutcome) || d.SinkKind != "http" || [3]int{d.Delivered, d.Failed, d.Skipped} != wantCounts ||
+				d.Retries != max(tc.wantAttempts-1, 0) || (d.DeliveryLatency != nil) != (tc.wantSent > 0) {
+				t.Errorf("metrics %+v, want outcome %s counts %v retries %d", d, tc.wantOutcome, wantCounts, max(tc.wantAttempts-1, 0))
+			}
+		})
+	}
+}
+
+func TestHandleSQSBatch(t *testing.T) {
+	good, skip, bad := fixture(t, "update-client.json"), fixture(t, "identity-pool.json"), fixture(t, "not-cloudtrail.json")
+	// A second good record whose event the sink refuses.
+	refused := bytes.ReplaceAll(good, []byte("a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d"), []byte("ffffffff-5e6f-4a7b-8c9d-0e1f2a3b4c5d"))
+	s := &selective{refuse: "ffffffff-5e6f-4a7b-8c9d-0e1f2a3b4c5d"}
+	hs := newHarness(t, s, nil, slog.LevelInfo)
+	batch := lambdaevents.SQSEvent{Records: []lambdaevents.SQSMessage{
+		{MessageId: "m-good", EventSource: "aws:sqs", Body: string(good)},
+		{MessageId: "m-skip", EventSource: "aws:sqs", Body: string(skip)},
+		{MessageId: "m-bad", EventSource: "aws:sqs", Body: string(bad)},
+		{MessageId: "m-refused", EventSource: "aws:sqs", Body: string(refused)},
+		{MessageId: "m-garbage", EventSource: "aws:sqs", Body: "not json at all"},
+	}}
+	payload, err := json.Marshal(batch)
+	if err != nil {
+		t.Fatalf("encoding batch: %v", err)
+	}
+	out, err := hs.h.Handle(context.Background(), payload)
+	if err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	resp, ok := out.(lambdaevents.SQSEventResponse)
+	if !ok {
+		t.Fatalf("Handle = %#v, want an SQSEventResponse", out)
+	}
+	var failed []string
+	for _, f := range resp.BatchItemFailures {
+		failed = append(failed, f.ItemIdentifier)
+	}
+	if want := []string{"m-bad", "m-refused", "m-garbage"}; fmt.Sprint(failed) != fmt.Sprint(want) {
+		t.Fatalf("batch item failures = %v, want %v", failed, want)
+	}
+	if fmt.Sprint(s.delivered) != "[a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d]" {
+		t.Fatalf("delivered %v", s.delivered)
+	}
+	logs := hs.eventLines(t)
+	if len(logs) != 5 {
+		t.Fatalf("%d event log lines, want one per record", len(logs))
+	}
+	outcomes := map[string]string{}
+	for _, l := range logs {
+		outcomes[fmt.Sprint(l[KeyMessageID])] = fmt.Sprint(l[KeyOutcome])
+	}
+	want := map[string]string{"m-good": "delivered", "m-skip": "skipped", "m-bad": "malformed", "m-refused": "failed", "m-garbage": "malformed"}
+	if fmt.Sprint(outcomes) != fmt.Sprint(want) {
+		t.Fatalf("outcomes %v, want %v", outcomes, want)
+	}
+	if raw, _ := json.Marshal(resp); !strings.Contains(string(raw), `"batchItemFailures":[{"itemIdentifier":"m-bad"}`) {
+		t.Fatalf("response JSON %s", raw)
+	}
+}
+
+func TestHandleBatchOfOneBadRecord(t *testing.T) {
+	hs := newHarness(t, &fakeSink{}, nil, slog.LevelInfo)
+	payload := []byte(`{"Records":[{"messageId":"m1","eventSource":"aws:sqs","body":"{\"version\":\"0\"}"}]}`)
+	out, err := hs.h.Handle(context.Background(), payload)
+	if err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	resp := out.(lambdaevents.SQSEventResponse)
+	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "m1" {
+		t.Fatalf("failures %+v, want m1", resp.BatchItemFailures)
+	}
+}
+
+func TestHandleOddPayloads(t *testing.T) {
+	for _, tc := range []struct{ name, payload string }{
+		{"empty", ``},
+		{"null", `null`},
+		{"array", `[1,2]`},
+		{"string", `"x"`},
+		{"Records not a list", `{"Records":"x"}`},
+		{"Records from S3", `{"Records":[{"eventSource":"aws:s3","body":"{}"}]}`},
+		{"Records of wrong types", `{"Records":[{"eventSource":7}]}`},
+		{"deep nesting", strings.Repeat("[", 10000)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hs := newHarness(t, &fakeSink{}, nil, slog.LevelInfo)
+			_, err := hs.h.Handle(context.Background(), json.RawMessage(tc.payload))
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("Handle = %v, want ErrMalformed", err)
+			}
+			if l := hs.eventLines(t); len(l) != 1 || l[0][KeyOutcome] != string(OutcomeMalformed) {
+				t.Fatalf("log lines %v", l)
+			}
+		})
+	}
+}
+
+func TestHandleLogsRequestIDAndNoRawRecord(t *testing.T) {
+	const password = "Sup3r-Secret-Passw0rd!"
+	input := fmt.Sprintf(`{"version":"0","id":"e1","detail-type":"AWS API Call via CloudTrail","source":"aws.cognito-idp","account":"111122223333","time":"2026-11-20T10:00:00Z","region":"eu-west-1","resources":[],
+	"detail":{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","accountId":"111122223333"},"eventTime":"2026-11-20T10:00:00Z","eventSource":"cognito-idp.amazonaws.com","eventName":"AdminCreateUser","awsRegion":"eu-west-1",
+	"requestParameters":{"userPoolId":"eu-west-1_AbCdEfGhI","username":"alice","temporaryPassword":%q,"userAttributes":[{"name":"email","value":"alice@example.com"}]},
+	"responseElements":null,"eventID":"d1d1d1d1-0000-4a7b-8c9d-0e1f2a3b4c5d","eventType":"AwsApiCall","recipientAccountId":"111122223333"}}`, password)
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
+		t.Run(level.String(), func(t *testing.T) {
+			hs := newHarness(t, &fakeSink{}, nil, level)
+			ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-123"})
+			if _, err := hs.h.Handle(ctx, json.RawMessage(input)); err != nil {
+				t.Fatalf("Handle: %v", err)
+			}
+			if strings.Contains(hs.logs.String(), password) || strings.Contains(hs.metrics.String(), password) {
+				t.Fatalf("the password reached a log line:\n%s", hs.logs)
+			}
+			ls := lines(t, hs.logs)
+			var sawData bool
+			for _, l := range ls {
+				if l["msg"] == msgData {
+					sawData = true
+					if _, ok := l[KeyData].(map[string]any); !ok {
+						t.Errorf("debug line data is not the event's data object: %v", l)
+					}
+				}
+				if l["msg"] == msgEvent && l[KeyRequestID] != "req-123" {
+					t.Errorf("event line without the request id: %v", l)
+				}
+			}
+			if sawData != (level == slog.LevelDebug) {
+				t.Fatalf("data logged = %v at level %s", sawData, level)
+			}
+		})
+	}
+}
+
+func TestDeadlineBoundsRetries(t *testing.T) {
+	hs := newHarness(t, failing{err: &sink.RetryAfterError{Err: errBoom, After: time.Hour}}, nil, slog.LevelInfo)
+	hs.h.Retry.MaxAttempts = 10
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, err := hs.h.Handle(ctx, fixture(t, "update-client.json"))
+	if !errors.Is(err, retry.ErrNoTimeLeft) || !errors.Is(err, errBoom) {
+		t.Fatalf("Handle = %v, want ErrNoTimeLeft wrapping the sink's error", err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("the handler used up its deadline waiting for a Retry-After it could not honour")
+	}
+}
+
+// selective refuses (transiently) the event with id refuse.
+type selective struct {
+	refuse    string
+	mu        sync.Mutex
+	delivered []string
+}
+
+func (s *selective) Send(_ context.Context, ev *events.Event) error {
+	if ev.ID == s.refuse {
+		return errBoom
+	}
+	s.mu.Lock()
+	s.delivered = append(s.delivered, ev.ID)
+	s.mu.Unlock()
+	return nil
+}
