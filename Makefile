@@ -13,7 +13,7 @@ export CDK_DISABLE_VERSION_CHECK := 1
 ## test: run every test (unit, golden, schema, fuzz seeds, CDK assertions).
 test:
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 ./... ./testdata
 
 ## build: cross-compile each function to build/<function>/bootstrap (linux/arm64).
 build:

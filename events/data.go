@@ -58,19 +58,34 @@ func validPoolID(id string) bool {
 	return true
 }
 
-// poolFromHints finds the user pool id among the identifiers of the record:
-// the request's, then the response's, then additionalEventData's userPoolId,
-// then a user pool ARN in resourceArn (TagResource and friends).
-func poolFromHints(h *hints) string {
+// poolFromRecord finds the user pool id among the identifiers of the
+// record: the request's, then the response's, then additionalEventData's
+// userPoolId; then a user pool ARN in resourceArn (TagResource and friends);
+// then one in the record's resources list.
+func poolFromRecord(h *hints, resources []TrailResource) string {
 	if id := h[hintUserPoolID]; validPoolID(id) {
 		return id
 	}
-	if arn := h[hintResourceARN]; arn != "" {
-		if i := strings.LastIndex(arn, ":userpool/"); i >= 0 && strings.HasPrefix(arn, "arn:") {
-			if id := arn[i+len(":userpool/"):]; validPoolID(id) {
-				return id
-			}
+	if id := poolFromARN(h[hintResourceARN]); id != "" {
+		return id
+	}
+	for _, r := range resources {
+		if id := poolFromARN(r.ARN); id != "" {
+			return id
 		}
+	}
+	return ""
+}
+
+// poolFromARN returns the pool id of a user pool ARN, or "".
+func poolFromARN(arn string) string {
+	const marker = ":userpool/"
+	i := strings.LastIndex(arn, marker)
+	if i < 0 || !strings.HasPrefix(arn, "arn:") || !strings.Contains(arn[:i], ":cognito-idp:") {
+		return ""
+	}
+	if id := arn[i+len(marker):]; validPoolID(id) {
+		return id
 	}
 	return ""
 }

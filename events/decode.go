@@ -52,6 +52,10 @@ func decodeInput(s *scanner, in *decoded) error {
 			var n int
 			n, err = decodeRecord(s, &in.Record, "detail.")
 			in.recordKeys += n
+		case "resources":
+			// An envelope's resources are ARN strings, a bare record's are
+			// objects; keep the objects as the record's.
+			err = decodeResources(s, "", &in.Record.Resources)
 		case "region":
 			err = readStringField(s, "", "region", &in.region)
 		case "account":
@@ -167,6 +171,8 @@ func decodeRecordField(s *scanner, key []byte, rec *Record, path string) (bool, 
 		})
 	case "sessionCredentialFromConsole":
 		err = readFlag(s, &rec.SessionCredentialFromConsole)
+	case "resources":
+		err = decodeResources(s, path, &rec.Resources)
 	default:
 		return false, nil
 	}
@@ -234,6 +240,43 @@ func decodeSessionIssuerField(s *scanner, key []byte, si *SessionIssuer, path st
 	return false, nil
 }
 
+// decodeResources reads a CloudTrail resources list, appending its objects
+// to dst; strings (an envelope's ARNs) and other odd elements are skipped.
+func decodeResources(s *scanner, path string, dst *[]TrailResource) error {
+	if s.peek() != '[' {
+		return s.skipValue(1)
+	}
+	s.pos++
+	for first := true; ; first = false {
+		ok, err := s.nextElement(first)
+		if err != nil || !ok {
+			return err
+		}
+		if s.peek() != '{' {
+			if err := s.skipValue(2); err != nil {
+				return err
+			}
+			continue
+		}
+		var r TrailResource
+		err = decodeObject(s, func(k []byte) (bool, error) {
+			switch string(k) {
+			case "accountId":
+				return true, readStringField(s, path, "resources[].accountId", &r.AccountID)
+			case "type":
+				return true, readStringField(s, path, "resources[].type", &r.Type)
+			case "ARN":
+				return true, readStringField(s, path, "resources[].ARN", &r.ARN)
+			}
+			return false, nil
+		})
+		if err != nil {
+			return err
+		}
+		*dst = append(*dst, r)
+	}
+}
+
 // decodeObject reads an object, handing each key to field, which reads the
 // value and reports true, or reports false to have it skipped. A value that
 // is not an object (null included) is skipped: an odd nested part never loses
@@ -290,7 +333,8 @@ func readStringField(s *scanner, path, field string, dst *string) error {
 }
 
 // readRequiredString reads one of the fields that identify a record; unlike
-// readStringField it takes nothing but a string or null.
+// readStringField it takes nothing but a string or null, and a value of
+// another kind is a required field in a form that cannot be used.
 func readRequiredString(s *scanner, path, field string, dst *string) error {
 	switch c := s.peek(); c {
 	case '"', 'n':
@@ -299,7 +343,7 @@ func readRequiredString(s *scanner, path, field string, dst *string) error {
 		if err := s.skipValue(1); err != nil {
 			return err
 		}
-		return fmt.Errorf("%w: field %s%s is %s, want a string", ErrNotCloudTrail, path, field, kindName(c))
+		return fmt.Errorf("%w: field %s%s is %s, want a string", ErrMissingField, path, field, kindName(c))
 	}
 }
 

@@ -70,6 +70,16 @@ type Record struct {
 	TLSDetails                   *TLSDetails     `json:"tlsDetails"`
 	ServiceEventDetails          json.RawMessage `json:"serviceEventDetails"`
 	SessionCredentialFromConsole Flag            `json:"sessionCredentialFromConsole"`
+	Resources                    []TrailResource `json:"resources"`
+}
+
+// TrailResource is one entry of a record's resources list. Some Cognito
+// records (ChangePassword, DeleteUser, AssociateSoftwareToken, …) name their
+// user pool only here.
+type TrailResource struct {
+	AccountID string `json:"accountId"`
+	Type      string `json:"type"`
+	ARN       string `json:"ARN"`
 }
 
 // UserIdentity says who made the call. Hosted-UI records carry only

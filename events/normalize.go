@@ -66,7 +66,7 @@ func (n *Normalizer) Normalize(ctx context.Context, input []byte) (*Event, error
 	region := firstNonEmpty(rec.AWSRegion, in.region)
 	account := firstNonEmpty(rec.RecipientAccountID, in.account, rec.UserIdentity.AccountID)
 
-	pool := poolFromHints(h)
+	pool := poolFromRecord(h, rec.Resources)
 	if pool == "" && h[hintClientID] != "" && n.Resolver != nil {
 		resolved, err := n.Resolver.ResolveUserPool(ctx, region, h[hintClientID])
 		switch {
