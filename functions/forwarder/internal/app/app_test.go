@@ -82,11 +82,11 @@ type faultySink struct {
 }
 
 const (
-	fault500       = "500"
-	fault429       = "429 Retry-After: 1"
-	faultHang      = "hang past the timeout"
-	faultReset     = "reset the connection"
-	faultNoAnswer  = "close without answering"
+	fault500      = "500"
+	fault429      = "429 Retry-After: 1"
+	faultHang     = "hang past the timeout"
+	faultReset    = "reset the connection"
+	faultNoAnswer = "close without answering"
 )
 
 func newFaultySink(tb testing.TB, faults ...string) *faultySink {
@@ -311,7 +311,7 @@ func secretStore(tb testing.TB, secrets map[string]string) {
 func TestNewReadsCredentialSecret(t *testing.T) {
 	const smARN = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:sink-AbCdEf"
 	secretStore(t, map[string]string{
-		smARN:                `{"token":"tok-from-secrets-manager"}`,
+		smARN:                 `{"token":"tok-from-secrets-manager"}`,
 		"/cognito-events/key": `{"apiKey":"key-from-ssm"}`,
 		"/cognito-events/bad": `{"apiKey":""}`,
 	})
