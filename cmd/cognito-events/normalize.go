@@ -105,11 +105,6 @@ func (r *normalizeReport) input(name string, rd io.Reader) {
 
 func (r *normalizeReport) record(name string, rec inputRecord) {
 	where := fmt.Sprintf("%s: record %d (line %d)", name, rec.index, rec.line)
-	if rec.err != nil {
-		fmt.Fprintf(r.stderr, "error: %s: %v\n", where, rec.err)
-		r.failed++
-		return
-	}
 	ev, err := r.n.Normalize(context.Background(), rec.data)
 	switch {
 	case events.IsSkip(err):
@@ -124,41 +119,38 @@ func (r *normalizeReport) record(name string, rec inputRecord) {
 }
 
 // inputRecord is one record of an input: its bytes, its 1-based index and
-// the line it starts on, or why it could not be read.
+// the line it starts on.
 type inputRecord struct {
 	data  []byte
 	index int
 	line  int
-	err   error
 }
 
 // splitRecords yields the records of data: the elements of a top-level
-// array, each value of a stream of JSON values (one object, or JSON lines),
-// or, when the stream is not valid JSON, each non-blank line, so that one
-// malformed line loses only itself.
+// array, or each value of a stream of JSON values (one object, or JSON
+// lines). When the stream breaks, JSON lines (the first line is a whole
+// value) are read line by line, so that one malformed line loses only
+// itself; any other input yields the values before the break and then the
+// rest as one record, which Normalize reports as malformed.
 func splitRecords(data []byte) func(yield func(inputRecord) bool) {
 	return func(yield func(inputRecord) bool) {
-		trimmed := bytes.TrimSpace(data)
-		if len(trimmed) == 0 {
+		if len(bytes.TrimSpace(data)) == 0 {
 			return
 		}
 		lineAt := func(off int) int { return 1 + bytes.Count(data[:off], []byte{'\n'}) }
-		lead := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
+		start := countLeadingSpace(data)
 
-		if trimmed[0] == '[' && json.Valid(trimmed) {
+		if data[start] == '[' {
 			var elems []json.RawMessage
-			if err := json.Unmarshal(trimmed, &elems); err == nil {
-				// Find each element's line by scanning with a decoder.
-				dec := json.NewDecoder(bytes.NewReader(trimmed))
+			if err := json.Unmarshal(data, &elems); err == nil {
+				dec := json.NewDecoder(bytes.NewReader(data))
 				dec.Token() // '['
 				for i := range elems {
 					off := int(dec.InputOffset())
+					off += countLeadingSpace(data[off:])
 					var skip json.RawMessage
 					dec.Decode(&skip)
-					first := off + len(skip) - len(bytes.TrimLeft(skip, " \t\r\n"))
-					_ = first
-					line := lineAt(lead + off + countLeadingSpace(trimmed[off:]))
-					if !yield(inputRecord{data: elems[i], index: i + 1, line: line}) {
+					if !yield(inputRecord{data: elems[i], index: i + 1, line: lineAt(off)}) {
 						return
 					}
 				}
@@ -166,52 +158,59 @@ func splitRecords(data []byte) func(yield func(inputRecord) bool) {
 			}
 		}
 
-		// A stream of values: one object, or JSON lines.
 		var values []inputRecord
 		dec := json.NewDecoder(bytes.NewReader(data))
-		streamOK := true
 		for {
 			off := int(dec.InputOffset())
+			off += countLeadingSpace(data[off:])
 			var v json.RawMessage
 			err := dec.Decode(&v)
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
-				streamOK = false
-				break
-			}
-			start := off + countLeadingSpace(data[off:])
-			values = append(values, inputRecord{data: v, index: len(values) + 1, line: lineAt(start)})
-		}
-		if streamOK {
-			for _, v := range values {
-				if !yield(v) {
+				if firstLineIsValue(data) {
+					yieldLines(data, yield)
 					return
 				}
+				values = append(values, inputRecord{data: data[off:], index: len(values) + 1, line: lineAt(off)})
+				break
 			}
-			return
+			values = append(values, inputRecord{data: v, index: len(values) + 1, line: lineAt(off)})
 		}
-
-		// Not valid as a stream: fall back to one record per line.
-		index := 0
-		for i, line := range bytes.Split(data, []byte{'\n'}) {
-			if len(bytes.TrimSpace(line)) == 0 {
-				continue
-			}
-			index++
-			rec := inputRecord{data: line, index: index, line: i + 1}
-			if !json.Valid(line) {
-				var v any
-				rec.err = fmt.Errorf("%w: %v", events.ErrNotJSON, json.Unmarshal(line, &v))
-			}
-			if !yield(rec) {
+		for _, v := range values {
+			if !yield(v) {
 				return
 			}
 		}
 	}
 }
 
+// firstLineIsValue reports whether the first non-blank line of data is a
+// JSON value by itself, as in JSON lines.
+func firstLineIsValue(data []byte) bool {
+	for line := range bytes.SplitSeq(data, []byte{'\n'}) {
+		if len(bytes.TrimSpace(line)) > 0 {
+			return json.Valid(line)
+		}
+	}
+	return false
+}
+
+// yieldLines yields each non-blank line of data as a record.
+func yieldLines(data []byte, yield func(inputRecord) bool) {
+	index := 0
+	for i, line := range bytes.Split(data, []byte{'\n'}) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		index++
+		if !yield(inputRecord{data: line, index: index, line: i + 1}) {
+			return
+		}
+	}
+}
+
 func countLeadingSpace(b []byte) int {
-	return len(b) - len(bytes.TrimLeft(b, " \t\r\n,"))
+	return len(b) - len(bytes.TrimLeft(b, " \t\r\n"))
 }
