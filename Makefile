@@ -37,5 +37,30 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+## synth, diff, deploy, destroy: the CDK app (infra/, cdk.json) with the CLI
+## pinned in package.json, installed on first use. synth needs no AWS
+## credentials and writes the templates to cdk.out/. Pass CDK_ARGS for more
+## flags, e.g. `make deploy CDK_ARGS=--require-approval=never`.
+CDK := node_modules/.bin/cdk
+CDK_FLAGS := --no-notices
+CDK_ARGS ?=
+.PHONY: synth diff deploy destroy
+
+$(CDK): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+synth: build $(CDK)
+	$(CDK) synth $(CDK_FLAGS) --quiet $(CDK_ARGS)
+
+diff: build $(CDK)
+	$(CDK) diff $(CDK_FLAGS) --all $(CDK_ARGS)
+
+deploy: build $(CDK)
+	$(CDK) deploy $(CDK_FLAGS) --all $(CDK_ARGS)
+
+destroy: build $(CDK)
+	$(CDK) destroy $(CDK_FLAGS) --all $(CDK_ARGS)
+
 clean:
 	rm -rf build cdk.out

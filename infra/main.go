@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/cognito-events/cognito-events/infra/config"
+)
+
+func main() {
+	defer jsii.Close()
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "cognito-events:", err)
+		jsii.Close()
+		os.Exit(1)
+	}
+}
+
+// run reads the configuration from the app's context and adds one stack per
+// region, checked by cdk-nag's AWS Solutions rules.
+func run() error {
+	app := awscdk.NewApp(nil)
+	cfg, err := config.FromContext(app.Node().TryGetContext(jsii.String(config.ContextKey)))
+	if err != nil {
+		return err
+	}
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	for _, region := range cfg.Regions {
+		if _, err := NewCognitoEventsStack(app, StackName(region), &StackProps{
+			StackProps: awscdk.StackProps{Env: Env(region, os.Getenv("CDK_DEFAULT_ACCOUNT"))},
+			Config:     cfg,
+			CodeDir:    DefaultCodeDir,
+		}); err != nil {
+			return err
+		}
+	}
+	app.Synth(nil)
+	return nil
+}
+
+// StackName is the id (and CloudFormation name) of a region's stack.
+func StackName(region string) string { return "cognito-events-" + region }
+
+// Env pins a stack to region, and to account when it is known.
+func Env(region, account string) *awscdk.Environment {
+	env := &awscdk.Environment{Region: jsii.String(region)}
+	if account != "" {
+		env.Account = jsii.String(account)
+	}
+	return env
+}
