@@ -2,9 +2,12 @@ package events
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
+
+	cloudevent "github.com/cloudevents/sdk-go/v2/event"
 )
 
 // benchSink keeps the compiler from optimising the benchmarked call away.
@@ -87,4 +90,93 @@ func loadFixtures(tb testing.TB) []fixture {
 		tb.Fatal("no fixtures found under ../testdata")
 	}
 	return out
+}
+
+// typicalFixtures are the fixtures of the issue's "typical" size, 1.5 to 4
+// KB, that become events.
+func typicalFixtures(tb testing.TB) []fixture {
+	var out []fixture
+	for _, f := range loadFixtures(tb) {
+		if len(f.data) < 1536 || len(f.data) > 4096 {
+			continue
+		}
+		if _, err := Normalize(f.data); err == nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// BenchmarkTypical normalises the typical records; ns/op and allocs/op are
+// per record. This is the figure the 20 µs / 40 allocations target is
+// checked against.
+func BenchmarkTypical(b *testing.B) {
+	fixtures := typicalFixtures(b)
+	b.ReportAllocs()
+	var size int64
+	for _, f := range fixtures {
+		size += int64(len(f.data))
+	}
+	b.SetBytes(size / int64(len(fixtures)))
+	i := 0
+	for b.Loop() {
+		ev, err := Normalize(fixtures[i%len(fixtures)].data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchSink = ev
+		i++
+	}
+}
+
+// validSink keeps json.Valid from being optimised away.
+var validSink bool
+
+// BenchmarkFloorJSONValid is the floor the issue names: merely validating
+// the same typical records with encoding/json, per record.
+func BenchmarkFloorJSONValid(b *testing.B) {
+	fixtures := typicalFixtures(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		validSink = json.Valid(fixtures[i%len(fixtures)].data)
+		i++
+	}
+}
+
+// sdkSink keeps the naive approach's result alive.
+var sdkSink cloudevent.Event
+
+// BenchmarkNaiveMapAndSDK is the approach the normaliser avoids, for
+// comparison: decode into map[string]any, pick fields by type assertion,
+// build an SDK event and marshal it, per record. It does no redaction, so it
+// flatters itself.
+func BenchmarkNaiveMapAndSDK(b *testing.B) {
+	fixtures := typicalFixtures(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		var doc map[string]any
+		if err := json.Unmarshal(fixtures[i%len(fixtures)].data, &doc); err != nil {
+			b.Fatal(err)
+		}
+		detail, _ := doc["detail"].(map[string]any)
+		ev := cloudevent.New()
+		id, _ := detail["eventID"].(string)
+		name, _ := detail["eventName"].(string)
+		ev.SetID(id)
+		ev.SetType(EventType)
+		ev.SetSource("arn:aws:cognito-idp")
+		ev.SetExtension(ExtEventName, name)
+		if err := ev.SetData(DataContentType, detail); err != nil {
+			b.Fatal(err)
+		}
+		out, err := json.Marshal(ev)
+		if err != nil {
+			b.Fatal(err)
+		}
+		validSink = len(out) > 0
+		sdkSink = ev
+		i++
+	}
 }

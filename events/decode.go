@@ -14,6 +14,9 @@ type decoded struct {
 	// recordKeys counts CloudTrail keys seen in the record, to tell a
 	// CloudTrail record from any other object.
 	recordKeys int
+	// red, when set, copies the open-ended parts redacted as they are
+	// read, so the input is scanned once.
+	red *redactor
 }
 
 // decodeInput reads one JSON object, an EventBridge envelope or a bare
@@ -50,7 +53,7 @@ func decodeInput(s *scanner, in *decoded) error {
 				break
 			}
 			var n int
-			n, err = decodeRecord(s, &in.Record, "detail.")
+			n, err = decodeRecord(s, &in.Record, "detail.", in.red)
 			in.recordKeys += n
 		case "resources":
 			// An envelope's resources are ARN strings, a bare record's are
@@ -62,7 +65,7 @@ func decodeInput(s *scanner, in *decoded) error {
 			err = readStringField(s, "", "account", &in.account)
 		default:
 			var handled bool
-			handled, err = decodeRecordField(s, key, &in.Record, "")
+			handled, err = decodeRecordField(s, key, &in.Record, "", in.red)
 			if handled {
 				in.recordKeys++
 			} else if err == nil {
@@ -78,7 +81,7 @@ func decodeInput(s *scanner, in *decoded) error {
 
 // decodeRecord reads a CloudTrail record object and returns how many of its
 // keys were CloudTrail's. path prefixes field names in errors.
-func decodeRecord(s *scanner, rec *Record, path string) (int, error) {
+func decodeRecord(s *scanner, rec *Record, path string, red *redactor) (int, error) {
 	if err := s.beginObject(); err != nil {
 		return 0, err
 	}
@@ -91,7 +94,7 @@ func decodeRecord(s *scanner, rec *Record, path string) (int, error) {
 		if !ok {
 			return n, nil
 		}
-		handled, err := decodeRecordField(s, key, rec, path)
+		handled, err := decodeRecordField(s, key, rec, path, red)
 		if err != nil {
 			return n, err
 		}
@@ -104,8 +107,9 @@ func decodeRecord(s *scanner, rec *Record, path string) (int, error) {
 }
 
 // decodeRecordField reads the value of key into rec if key is a field of
-// Record, and reports whether it was.
-func decodeRecordField(s *scanner, key []byte, rec *Record, path string) (bool, error) {
+// Record, and reports whether it was. With red set, the open-ended parts are
+// copied redacted as they are read.
+func decodeRecordField(s *scanner, key []byte, rec *Record, path string, red *redactor) (bool, error) {
 	var err error
 	switch string(key) {
 	case "eventVersion":
@@ -127,11 +131,11 @@ func decodeRecordField(s *scanner, key []byte, rec *Record, path string) (bool, 
 	case "userAgent":
 		err = readStringField(s, path, "userAgent", &rec.UserAgent)
 	case "requestParameters":
-		rec.RequestParameters, err = s.rawValue()
+		rec.RequestParameters, err = red.part(s, sectionRequest)
 	case "responseElements":
-		rec.ResponseElements, err = s.rawValue()
+		rec.ResponseElements, err = red.part(s, sectionResponse)
 	case "additionalEventData":
-		rec.AdditionalEventData, err = s.rawValue()
+		rec.AdditionalEventData, err = red.part(s, sectionAdditional)
 	case "serviceEventDetails":
 		rec.ServiceEventDetails, err = s.rawValue()
 	case "errorCode":

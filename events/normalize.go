@@ -31,7 +31,10 @@ func Normalize(input []byte) (*Event, error) {
 // the same Event.
 func (n *Normalizer) Normalize(ctx context.Context, input []byte) (*Event, error) {
 	s := newScanner(input)
-	var in decoded
+	// The redactor copies the open-ended parts compactly and redacted while
+	// the record is decoded, collecting the identifiers they carry.
+	r := redactor{out: make([]byte, 0, len(input))}
+	in := decoded{red: &r}
 	if err := decodeInput(s, &in); err != nil {
 		return nil, err
 	}
@@ -39,24 +42,8 @@ func (n *Normalizer) Normalize(ctx context.Context, input []byte) (*Event, error
 		return nil, err
 	}
 	rec := &in.Record
-
-	// Copy the open-ended parts compactly and redacted, collecting the
-	// identifiers they carry. The three parts share one buffer.
-	var hReq, hResp, hAdd hints
-	r := redactor{s: s, out: make([]byte, 0, len(rec.RequestParameters)+len(rec.ResponseElements)+len(rec.AdditionalEventData)+16)}
-	request, err := r.section(sectionRequest, &hReq, rec.RequestParameters, "requestParameters")
-	if err != nil {
-		return nil, err
-	}
-	response, err := r.section(sectionResponse, &hResp, rec.ResponseElements, "responseElements")
-	if err != nil {
-		return nil, err
-	}
-	additional, err := r.section(sectionAdditional, &hAdd, rec.AdditionalEventData, "additionalEventData")
-	if err != nil {
-		return nil, err
-	}
-	h := mergeHints(&hReq, &hResp, &hAdd)
+	hAdd := &r.hints[sectionAdditional]
+	h := mergeHints(&r.hints[sectionRequest], &r.hints[sectionResponse], hAdd)
 
 	op, known := LookupOperation(rec.EventName)
 	kind := op.Resource
@@ -92,8 +79,8 @@ func (n *Normalizer) Normalize(ctx context.Context, input []byte) (*Event, error
 	if resourceID != "" {
 		ev.Subject = string(kind) + "/" + resourceID
 	}
-	ev.Data = writeData(make([]byte, 0, len(r.out)+1024), rec, region, account, kind, resourceID, pool, &hAdd,
-		r.out[request.start:request.end], r.out[response.start:response.end], r.out[additional.start:additional.end])
+	ev.Data = writeData(make([]byte, 0, len(r.out)+1024), rec, region, account, kind, resourceID, pool, hAdd,
+		r.spanOf(sectionRequest), r.spanOf(sectionResponse), r.spanOf(sectionAdditional))
 	return ev, nil
 }
 
@@ -170,24 +157,3 @@ func (rec *Record) describe() string {
 	return "with " + strings.Join(parts, ", ")
 }
 
-// span is a part of the redactor's output; start == end when absent.
-type span struct{ start, end int }
-
-// section copies one open-ended part of the record into r.out.
-func (r *redactor) section(sec section, h *hints, raw []byte, field string) (span, error) {
-	start := len(r.out)
-	if len(raw) == 0 || string(raw) == "null" {
-		return span{start, start}, nil
-	}
-	// The part is a subslice of the input: walk it with a scanner over the
-	// same bytes, so hints are substrings of the one string copy.
-	sub := r.s.sub(raw)
-	saved := r.s
-	r.s, r.sec, r.h = sub, sec, h
-	err := r.redactValue(0, nil, hintNone)
-	r.s = saved
-	if err != nil {
-		return span{}, fmt.Errorf("reading %s: %w", field, err)
-	}
-	return span{start, len(r.out)}, nil
-}

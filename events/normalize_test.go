@@ -395,9 +395,18 @@ func TestDecodeMatchesEncodingJSON(t *testing.T) {
 			if err := json.Unmarshal(recJSON, &want); err != nil {
 				t.Fatalf("encoding/json: %v", err)
 			}
-			var got decoded
+			// Both ways of reading the open-ended parts: raw, and copied
+			// redacted as Normalize does.
+			var got, gotRedacting decoded
 			if err := decodeInput(newScanner(f.data), &got); err != nil {
 				t.Fatalf("decodeInput: %v", err)
+			}
+			gotRedacting.red = &redactor{}
+			if err := decodeInput(newScanner(f.data), &gotRedacting); err != nil {
+				t.Fatalf("decodeInput, redacting: %v", err)
+			}
+			if !reflect.DeepEqual(got.Record, gotRedacting.Record) {
+				t.Errorf("redacting changes the decoded record:\n%+v\n%+v", got.Record, gotRedacting.Record)
 			}
 			compactRaw(t, &want)
 			compactRaw(t, &got.Record)

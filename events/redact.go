@@ -128,6 +128,7 @@ const (
 	sectionRequest section = iota
 	sectionResponse
 	sectionAdditional
+	numSections
 )
 
 // resourceHint maps the API's identifier keys to hints.
@@ -209,12 +210,51 @@ func hintFor(sec section, depth int, parent, key []byte) hint {
 }
 
 // redactor copies JSON compactly, replacing denied values and collecting
-// hints.
+// hints. Each of the three parts of a record is copied into out, at
+// spans[section], with its hints in hints[section].
 type redactor struct {
-	s   *scanner
-	out []byte
-	h   *hints
-	sec section
+	s     *scanner
+	out   []byte
+	h     *hints
+	sec   section
+	spans [numSections]span
+	hints [numSections]hints
+}
+
+// span is a part of the redactor's output; start == end when absent.
+type span struct{ start, end int }
+
+var sectionNames = [numSections]string{"requestParameters", "responseElements", "additionalEventData"}
+
+// part reads the value at the scanner's position, one of the record's
+// open-ended parts, and returns its raw bytes. When r is not nil it also
+// copies the value, redacted, to r.out. null and absent parts copy nothing.
+func (r *redactor) part(s *scanner, sec section) ([]byte, error) {
+	if r == nil {
+		return s.rawValue()
+	}
+	s.skipSpace()
+	start := s.pos
+	r.s, r.sec, r.h = s, sec, &r.hints[sec]
+	*r.h = hints{}
+	outStart := len(r.out)
+	var err error
+	if s.peek() == 'n' {
+		err = s.literal("null")
+	} else {
+		err = r.redactValue(0, nil, hintNone)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", sectionNames[sec], err)
+	}
+	r.spans[sec] = span{outStart, len(r.out)}
+	return s.data[start:s.pos], nil
+}
+
+// spanOf returns the redacted copy of a part, empty when absent.
+func (r *redactor) spanOf(sec section) []byte {
+	sp := r.spans[sec]
+	return r.out[sp.start:sp.end]
 }
 
 // redactValue copies the value at the scanner's position. depth is the

@@ -23,16 +23,6 @@ func newScanner(data []byte) *scanner {
 	return &scanner{data: data, str: string(data)}
 }
 
-// sub returns a scanner over part, which must be a subslice of s.data (as
-// rawValue returns), sharing s.str.
-func (s *scanner) sub(part []byte) *scanner {
-	start := cap(s.data) - cap(part)
-	if len(part) == 0 || start < 0 || start+len(part) > len(s.data) || &s.data[start] != &part[0] {
-		return newScanner(part)
-	}
-	return &scanner{data: part, str: s.str[start : start+len(part)]}
-}
-
 // syntaxError says what was wrong and where; it wraps ErrNotJSON.
 func (s *scanner) syntaxError(what string) error {
 	if s.pos >= len(s.data) {
@@ -42,14 +32,11 @@ func (s *scanner) syntaxError(what string) error {
 }
 
 func (s *scanner) skipSpace() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
-		case ' ', '\t', '\n', '\r':
-			s.pos++
-		default:
-			return
-		}
+	data, i := s.data, s.pos
+	for i < len(data) && data[i] <= ' ' && (data[i] == ' ' || data[i] == '\n' || data[i] == '\t' || data[i] == '\r') {
+		i++
 	}
+	s.pos = i
 }
 
 // peek returns the next non-space byte, or 0 at the end.
@@ -162,12 +149,31 @@ func (s *scanner) skipString() error {
 	return err
 }
 
+// plainByte marks the bytes a string can hold as they are: printable ASCII
+// other than '"' and '\\'.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // scanString moves past the string at pos and reports whether it has escapes
 // and whether it has bytes outside ASCII.
 func (s *scanner) scanString() (escaped, nonASCII bool, err error) {
 	s.pos++ // opening quote
-	for s.pos < len(s.data) {
-		c := s.data[s.pos]
+	data := s.data
+	for s.pos < len(data) {
+		// Fast path: runs of plain bytes.
+		i := s.pos
+		for i < len(data) && plainByte[data[i]] {
+			i++
+		}
+		s.pos = i
+		if i == len(data) {
+			break
+		}
+		c := data[i]
 		switch {
 		case c == '"':
 			s.pos++
@@ -175,16 +181,16 @@ func (s *scanner) scanString() (escaped, nonASCII bool, err error) {
 		case c == '\\':
 			escaped = true
 			s.pos++
-			if s.pos >= len(s.data) {
+			if s.pos >= len(data) {
 				return escaped, nonASCII, s.syntaxError("in string escape")
 			}
-			switch s.data[s.pos] {
+			switch data[s.pos] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				s.pos++
 			case 'u':
 				s.pos++
-				for i := 0; i < 4; i++ {
-					if s.pos >= len(s.data) || !isHex(s.data[s.pos]) {
+				for range 4 {
+					if s.pos >= len(data) || !isHex(data[s.pos]) {
 						return escaped, nonASCII, s.syntaxError("in \\u escape")
 					}
 					s.pos++
@@ -194,10 +200,8 @@ func (s *scanner) scanString() (escaped, nonASCII bool, err error) {
 			}
 		case c < 0x20:
 			return escaped, nonASCII, s.syntaxError("control character in string")
-		default:
-			if c >= utf8.RuneSelf {
-				nonASCII = true
-			}
+		default: // c >= utf8.RuneSelf
+			nonASCII = true
 			s.pos++
 		}
 	}
