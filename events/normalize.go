@@ -156,4 +156,3 @@ func (rec *Record) describe() string {
 	}
 	return "with " + strings.Join(parts, ", ")
 }
-
