@@ -9,10 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -51,22 +51,23 @@ type Deps struct {
 	Log *slog.Logger
 	// Metrics receives the EMF documents (os.Stdout in Lambda).
 	Metrics io.Writer
-	// AWSConfig loads the AWS SDK configuration; nil means the default
-	// chain. It is called only when the configuration needs AWS.
-	AWSConfig func(ctx context.Context) (aws.Config, error)
+	// Getenv reads the AWS variables (credentials, endpoint overrides); nil
+	// means os.Getenv. The AWS configuration is built only when the
+	// configuration needs AWS.
+	Getenv func(string) string
 }
 
 // New builds the handler cfg describes: reads the sink credential (once),
 // builds the sink, the pool resolver and the retry policy.
 func New(ctx context.Context, cfg config.Config, deps Deps) (*handler.Handler, error) {
-	loadAWS := deps.AWSConfig
-	if loadAWS == nil {
-		loadAWS = func(ctx context.Context) (aws.Config, error) { return awsconfig.LoadDefaultConfig(ctx) }
+	getenv := deps.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
 	}
 	var awsCfg *aws.Config
 	needAWS := func() (aws.Config, error) {
 		if awsCfg == nil {
-			c, err := loadAWS(ctx)
+			c, err := LambdaAWSConfig(getenv)
 			if err != nil {
 				return aws.Config{}, fmt.Errorf("loading AWS configuration: %w", err)
 			}
@@ -75,7 +76,7 @@ func New(ctx context.Context, cfg config.Config, deps Deps) (*handler.Handler, e
 		return *awsCfg, nil
 	}
 
-	s, err := newSink(ctx, cfg, needAWS)
+	s, err := newSink(ctx, cfg, needAWS, getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,10 @@ func New(ctx context.Context, cfg config.Config, deps Deps) (*handler.Handler, e
 		if err != nil {
 			return nil, err
 		}
-		client := cip.NewFromConfig(ac, func(o *cip.Options) { o.Retryer = aws.NopRetryer{} })
+		client := cip.NewFromConfig(ac, func(o *cip.Options) {
+			o.Retryer = aws.NopRetryer{}
+			o.BaseEndpoint = endpoint(getenv, ServiceCognito)
+		})
 		resolvers = append(resolvers, pool.NewLookup(client, cfg.PoolLookupRate))
 	}
 	var n events.Normalizer
@@ -114,20 +118,23 @@ func New(ctx context.Context, cfg config.Config, deps Deps) (*handler.Handler, e
 	}, nil
 }
 
-func newSink(ctx context.Context, cfg config.Config, needAWS func() (aws.Config, error)) (sink.Sink, error) {
+func newSink(ctx context.Context, cfg config.Config, needAWS func() (aws.Config, error), getenv func(string) string) (sink.Sink, error) {
 	// The forwarder retries itself, with its own bounds; SDK retries would
 	// multiply the attempts.
 	noRetry := aws.NopRetryer{}
 	switch cfg.SinkKind {
 	case config.SinkHTTP:
-		return newHTTPSink(ctx, cfg, needAWS)
+		return newHTTPSink(ctx, cfg, needAWS, getenv)
 	case config.SinkEventBridge:
 		ac, err := needAWS()
 		if err != nil {
 			return nil, err
 		}
 		return &sink.EventBridge{
-			Client:     eventbridge.NewFromConfig(ac, func(o *eventbridge.Options) { o.Retryer = noRetry }),
+			Client: eventbridge.NewFromConfig(ac, func(o *eventbridge.Options) {
+				o.Retryer = noRetry
+				o.BaseEndpoint = endpoint(getenv, ServiceEventBridge)
+			}),
 			Bus:        cfg.EventBridgeBus,
 			Source:     cfg.EventBridgeSource,
 			DetailType: cfg.EventBridgeDetailType,
@@ -138,7 +145,10 @@ func newSink(ctx context.Context, cfg config.Config, needAWS func() (aws.Config,
 			return nil, err
 		}
 		return &sink.SQS{
-			Client:   sqs.NewFromConfig(ac, func(o *sqs.Options) { o.Retryer = noRetry }),
+			Client: sqs.NewFromConfig(ac, func(o *sqs.Options) {
+				o.Retryer = noRetry
+				o.BaseEndpoint = endpoint(getenv, ServiceSQS)
+			}),
 			QueueURL: cfg.SQSQueueURL,
 			FIFO:     cfg.IsFIFO(),
 		}, nil
@@ -148,7 +158,10 @@ func newSink(ctx context.Context, cfg config.Config, needAWS func() (aws.Config,
 			return nil, err
 		}
 		return &sink.SNS{
-			Client:   sns.NewFromConfig(ac, func(o *sns.Options) { o.Retryer = noRetry }),
+			Client: sns.NewFromConfig(ac, func(o *sns.Options) {
+				o.Retryer = noRetry
+				o.BaseEndpoint = endpoint(getenv, ServiceSNS)
+			}),
 			TopicARN: cfg.SNSTopicARN,
 			FIFO:     cfg.IsFIFO(),
 		}, nil
@@ -156,7 +169,7 @@ func newSink(ctx context.Context, cfg config.Config, needAWS func() (aws.Config,
 	return nil, fmt.Errorf("%w: %s %q", config.ErrInvalid, config.EnvSinkKind, cfg.SinkKind)
 }
 
-func newHTTPSink(ctx context.Context, cfg config.Config, needAWS func() (aws.Config, error)) (sink.Sink, error) {
+func newHTTPSink(ctx context.Context, cfg config.Config, needAWS func() (aws.Config, error), getenv func(string) string) (sink.Sink, error) {
 	h := cfg.HTTP
 	client := &http.Client{
 		Timeout:   h.Timeout,
@@ -175,7 +188,12 @@ func newHTTPSink(ctx context.Context, cfg config.Config, needAWS func() (aws.Con
 		if err != nil {
 			return nil, err
 		}
-		r := secret.Reader{SecretsManager: secretsmanager.NewFromConfig(ac), SSM: ssm.NewFromConfig(ac)}
+		r := secret.Reader{
+			SecretsManager: secretsmanager.NewFromConfig(ac, func(o *secretsmanager.Options) {
+				o.BaseEndpoint = endpoint(getenv, ServiceSecretsManager)
+			}),
+			SSM: ssm.NewFromConfig(ac, func(o *ssm.Options) { o.BaseEndpoint = endpoint(getenv, ServiceSSM) }),
+		}
 		secretValue, err = r.Read(ctx, h.AuthSecret)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", config.EnvAuthSecret, err)

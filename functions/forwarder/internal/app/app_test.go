@@ -423,3 +423,80 @@ func TestLoggerHonoursLambdaSettings(t *testing.T) {
 		})
 	}
 }
+
+func TestLambdaAWSConfig(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, err := LambdaAWSConfig(env(map[string]string{"AWS_REGION": "eu-west-1", EnvAccessKeyID: "AKID", EnvSecretAccessKey: "s", EnvSessionToken: "tok"}))
+	if err != nil {
+		t.Fatalf("LambdaAWSConfig: %v", err)
+	}
+	creds, err := c.Credentials.Retrieve(context.Background())
+	if err != nil || c.Region != "eu-west-1" || creds.AccessKeyID != "AKID" || creds.SecretAccessKey != "s" || creds.SessionToken != "tok" {
+		t.Fatalf("config %+v, credentials %+v, %v", c, creds, err)
+	}
+	if _, err := LambdaAWSConfig(env(map[string]string{"AWS_REGION": "eu-west-1", EnvAccessKeyID: "AKID"})); !errors.Is(err, ErrNoCredentials) || strings.Contains(err.Error(), "AKID") {
+		t.Fatalf("missing secret key: %v", err)
+	}
+	if _, err := LambdaAWSConfig(env(map[string]string{EnvAccessKeyID: "AKID", EnvSecretAccessKey: "s"})); err == nil || !strings.Contains(err.Error(), "AWS_REGION") {
+		t.Fatalf("missing region: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"service override", map[string]string{"AWS_ENDPOINT_URL_SQS": "http://127.0.0.1:1", "AWS_ENDPOINT_URL": "http://other"}, "http://127.0.0.1:1"},
+		{"global override", map[string]string{"AWS_ENDPOINT_URL": "http://other"}, "http://other"},
+		{"none", nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := endpoint(env(tc.env), ServiceSQS)
+			if (got == nil) != (tc.want == "") || (got != nil && *got != tc.want) {
+				t.Fatalf("endpoint = %v, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestAWSSinksEndToEnd wires each AWS sink from its configuration and
+// delivers a fixture to a loopback endpoint named by AWS_ENDPOINT_URL_<SERVICE>.
+func TestAWSSinksEndToEnd(t *testing.T) {
+	for _, tc := range []struct {
+		kind, endpointVar, want, answer string
+		env                             map[string]string
+	}{
+		{"eventbridge", "AWS_ENDPOINT_URL_EVENTBRIDGE", "AWSEvents.PutEvents", `{"FailedEntryCount":0,"Entries":[{"EventId":"e1"}]}`,
+			map[string]string{config.EnvEventBridgeBus: "identity"}},
+		{"sqs", "AWS_ENDPOINT_URL_SQS", "AmazonSQS.SendMessage", `{"MessageId":"m1"}`,
+			map[string]string{config.EnvSQSQueueURL: "https://sqs.eu-west-1.amazonaws.com/111122223333/events"}},
+		{"sns", "AWS_ENDPOINT_URL_SNS", "Action=Publish", `<PublishResponse><PublishResult><MessageId>s1</MessageId></PublishResult></PublishResponse>`,
+			map[string]string{config.EnvSNSTopicARN: "arn:aws:sns:eu-west-1:111122223333:identity"}},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			var seen []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				seen = append(seen, r.Header.Get("X-Amz-Target")+" "+string(body))
+				io.WriteString(w, tc.answer)
+			}))
+			defer srv.Close()
+			awsTestEnv(t)
+			t.Setenv(tc.endpointVar, srv.URL)
+			env := map[string]string{config.EnvSinkKind: tc.kind}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			h, logs := newHandler(t, env)
+			out, err := h.Handle(context.Background(), fixture(t, "update-client.json"))
+			if err != nil {
+				t.Fatalf("Handle: %v\n%s", err, logs)
+			}
+			if out.(handler.Result).Outcome != handler.OutcomeDelivered {
+				t.Fatalf("Handle = %+v", out)
+			}
+			if len(seen) != 1 || !strings.Contains(seen[0], tc.want) || !strings.Contains(seen[0], updateID) {
+				t.Fatalf("requests %q, want one %s carrying the event", seen, tc.want)
+			}
+		})
+	}
+}
