@@ -28,18 +28,30 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
-	for _, region := range cfg.Regions {
-		if _, err := NewCognitoEventsStack(app, StackName(region), &StackProps{
-			StackProps: awscdk.StackProps{Env: Env(region, os.Getenv("CDK_DEFAULT_ACCOUNT"))},
-			Config:     cfg,
-			CodeDir:    DefaultCodeDir,
-		}); err != nil {
-			return err
-		}
+	if _, err := AddStacks(app, cfg, DefaultCodeDir, os.Getenv("CDK_DEFAULT_ACCOUNT")); err != nil {
+		return err
 	}
 	app.Synth(nil)
 	return nil
+}
+
+// AddStacks adds one stack per configured region to app, with cdk-nag's
+// AWS Solutions checks on all of them. account may be empty.
+func AddStacks(app awscdk.App, cfg *config.Config, codeDir, account string) ([]awscdk.Stack, error) {
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	stacks := make([]awscdk.Stack, 0, len(cfg.Regions))
+	for _, region := range cfg.Regions {
+		stack, err := NewCognitoEventsStack(app, StackName(region), &StackProps{
+			StackProps: awscdk.StackProps{Env: Env(region, account)},
+			Config:     cfg,
+			CodeDir:    codeDir,
+		})
+		if err != nil {
+			return nil, err
+		}
+		stacks = append(stacks, stack)
+	}
+	return stacks, nil
 }
 
 // StackName is the id (and CloudFormation name) of a region's stack.

@@ -165,7 +165,7 @@ func newAlarmTopic(stack awscdk.Stack, email string) awscloudwatch.IAlarmAction 
 // newRoute creates one route's resources under a construct named after it.
 func newRoute(stack awscdk.Stack, r *config.Route, codeDir string, bus awsevents.IEventBus, alarmAction awscloudwatch.IAlarmAction) {
 	scope := constructs.NewConstruct(stack, jsii.String(r.Name))
-	pattern, _ := r.Pattern()  // checked by NewCognitoEventsStack
+	pattern, _ := r.Pattern() // checked by NewCognitoEventsStack
 	state, _ := r.RuleState() // likewise
 	timeout := awscdk.Duration_Seconds(jsii.Number(r.Timeout().Seconds()))
 
