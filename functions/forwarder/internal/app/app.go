@@ -18,7 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/cognito-events/cognito-events/events"
 	"github.com/cognito-events/cognito-events/functions/forwarder/internal/config"
@@ -192,7 +191,7 @@ func newHTTPSink(ctx context.Context, cfg config.Config, needAWS func() (aws.Con
 			SecretsManager: secretsmanager.NewFromConfig(ac, func(o *secretsmanager.Options) {
 				o.BaseEndpoint = endpoint(getenv, ServiceSecretsManager)
 			}),
-			SSM: ssm.NewFromConfig(ac, func(o *ssm.Options) { o.BaseEndpoint = endpoint(getenv, ServiceSSM) }),
+			SSM: &secret.SSM{Endpoint: aws.ToString(endpoint(getenv, ServiceSSM)), Region: ac.Region, Credentials: ac.Credentials},
 		}
 		secretValue, err = r.Read(ctx, h.AuthSecret)
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/cognito-events/cognito-events/functions/forwarder/internal/config"
 )
@@ -17,15 +16,12 @@ type SecretsManagerAPI interface {
 	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
 }
 
-// SSMAPI is the part of the SSM client used here.
-type SSMAPI interface {
-	GetParameter(ctx context.Context, in *ssm.GetParameterInput, optFns ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
+// ParameterAPI reads one SSM parameter, decrypted; *SSM is the real one.
+type ParameterAPI interface {
+	GetParameter(ctx context.Context, name string) (string, error)
 }
 
-var (
-	_ SecretsManagerAPI = (*secretsmanager.Client)(nil)
-	_ SSMAPI            = (*ssm.Client)(nil)
-)
+var _ SecretsManagerAPI = (*secretsmanager.Client)(nil)
 
 // ErrEmpty is wrapped when the secret or parameter has no string value.
 var ErrEmpty = errors.New("secret has no string value")
@@ -34,7 +30,7 @@ var ErrEmpty = errors.New("secret has no string value")
 // reads it at cold start and holds it for the life of the process).
 type Reader struct {
 	SecretsManager SecretsManagerAPI
-	SSM            SSMAPI
+	SSM            ParameterAPI
 }
 
 // Read returns the value of ref: a Secrets Manager secret ARN, or an SSM
@@ -53,12 +49,12 @@ func (r Reader) Read(ctx context.Context, ref string) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("reading secret %s: %w", ref, ErrEmpty)
 	}
-	out, err := r.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(ref), WithDecryption: aws.Bool(true)})
+	value, err := r.SSM.GetParameter(ctx, ref)
 	if err != nil {
 		return nil, fmt.Errorf("reading parameter %s: %w", ref, err)
 	}
-	if out.Parameter == nil || aws.ToString(out.Parameter.Value) == "" {
+	if value == "" {
 		return nil, fmt.Errorf("reading parameter %s: %w", ref, ErrEmpty)
 	}
-	return []byte(*out.Parameter.Value), nil
+	return []byte(value), nil
 }
