@@ -150,10 +150,11 @@ func (h *Handler) handleBatch(ctx context.Context, batch *lambdaevents.SQSEvent)
 func (h *Handler) process(ctx context.Context, input []byte, messageID string) (Result, error) {
 	start := h.now()
 	ev, err := h.Normalizer.Normalize(ctx, input)
-	if err == nil {
-		err = ev.Validate()
-		if err != nil {
-			err = fmt.Errorf("%w: %w", ErrMalformed, err)
+	if err == nil && ev == nil {
+		err = fmt.Errorf("%w: the normaliser returned no event", ErrMalformed)
+	} else if err == nil {
+		if verr := ev.Validate(); verr != nil {
+			err = fmt.Errorf("%w: %w", ErrMalformed, verr)
 		}
 	}
 	if err != nil {

@@ -388,3 +388,30 @@ func (s *selective) Send(_ context.Context, ev *events.Event) error {
 	s.mu.Unlock()
 	return nil
 }
+
+type normalizerFunc func(context.Context, []byte) (*events.Event, error)
+
+func (f normalizerFunc) Normalize(ctx context.Context, b []byte) (*events.Event, error) { return f(ctx, b) }
+
+func TestHandleInvalidEventFromNormalizer(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ev   *events.Event
+	}{
+		{"nil event", nil},
+		{"event without id", &events.Event{Source: "s", Time: "2026-11-20T10:00:00Z", EventName: "X", Data: json.RawMessage(`{}`)}},
+		{"data not an object", &events.Event{ID: "i", Source: "s", Time: "2026-11-20T10:00:00Z", EventName: "X", Data: json.RawMessage(`[]`)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &fakeSink{}
+			hs := newHarness(t, s, nil, slog.LevelInfo)
+			hs.h.Normalizer = normalizerFunc(func(context.Context, []byte) (*events.Event, error) { return tc.ev, nil })
+			if _, err := hs.h.Handle(context.Background(), fixture(t, "update-client.json")); !errors.Is(err, ErrMalformed) {
+				t.Fatalf("Handle = %v, want ErrMalformed", err)
+			}
+			if len(s.ids) != 0 {
+				t.Fatal("an invalid event reached the sink")
+			}
+		})
+	}
+}

@@ -64,8 +64,8 @@ type Lookup struct {
 
 	mu      sync.Mutex
 	regions map[string]*regionCache
-	// Requests counts the Cognito requests made, for tests and logs.
-	Requests int
+	// requests counts the Cognito requests made.
+	requests int
 }
 
 type regionCache struct {
@@ -168,6 +168,6 @@ func (l *Lookup) wait(ctx context.Context) error {
 	if err := l.limiter.Wait(ctx); err != nil {
 		return fmt.Errorf("waiting for the Cognito request budget: %w", err)
 	}
-	l.Requests++
+	l.requests++
 	return nil
 }

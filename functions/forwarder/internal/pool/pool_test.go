@@ -111,8 +111,8 @@ func TestLookup(t *testing.T) {
 	}
 	// eu-west-1: 2 pages of pools, pool A 2 pages of clients, B and C 1
 	// each; us-east-1: 1 + 1. Cached afterwards.
-	if len(f.calls) != 8 || l.Requests != 8 {
-		t.Fatalf("calls %v (%d counted), want 8", f.calls, l.Requests)
+	if len(f.calls) != 8 || l.requests != 8 {
+		t.Fatalf("calls %v (%d counted), want 8", f.calls, l.requests)
 	}
 	if !strings.HasPrefix(strings.Join(f.calls, ","), "ListUserPools eu-west-1,ListUserPools eu-west-1,") {
 		t.Fatalf("calls %v did not page through the region's pools", f.calls)
