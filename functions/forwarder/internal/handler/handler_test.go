@@ -391,7 +391,9 @@ func (s *selective) Send(_ context.Context, ev *events.Event) error {
 
 type normalizerFunc func(context.Context, []byte) (*events.Event, error)
 
-func (f normalizerFunc) Normalize(ctx context.Context, b []byte) (*events.Event, error) { return f(ctx, b) }
+func (f normalizerFunc) Normalize(ctx context.Context, b []byte) (*events.Event, error) {
+	return f(ctx, b)
+}
 
 func TestHandleInvalidEventFromNormalizer(t *testing.T) {
 	for _, tc := range []struct {
