@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -20,14 +21,24 @@ var benchSink any
 
 // BenchmarkHandle measures the handler's own overhead per event: decoding,
 // normalising, one JSON log line, one EMF document, with a sink that
-// acknowledges at once (sink.Noop). It reports the 99th percentile of the
+// acknowledges at once (sink.Noop), on two fixtures and cycling through the
+// shared corpus of testdata/envelopes. It reports the 99th percentile of the
 // per-call durations. Target: p99 under 1 ms.
 //
 //	go test -run '^$' -bench Handle -benchmem ./functions/forwarder/internal/handler
 func BenchmarkHandle(b *testing.B) {
-	for _, name := range []string{"update-client.json", "token-post.json"} {
+	envelopes := corpus(b, "envelopes")
+	names := slices.Sorted(maps.Keys(envelopes))
+	inputs := map[string][]json.RawMessage{
+		"update-client.json": {fixture(b, "update-client.json")},
+		"token-post.json":    {fixture(b, "token-post.json")},
+	}
+	for _, name := range names {
+		inputs["corpus"] = append(inputs["corpus"], envelopes[name])
+	}
+	for _, name := range []string{"update-client.json", "token-post.json", "corpus"} {
 		b.Run(name, func(b *testing.B) {
-			payload := json.RawMessage(fixture(b, name))
+			payloads := inputs[name]
 			h := &Handler{
 				Normalizer: &events.Normalizer{Resolver: events.StaticPoolResolver{"7exampleclientid0000000000": "eu-west-1_Resolved1"}},
 				Sink:       sink.Noop{},
@@ -39,7 +50,10 @@ func BenchmarkHandle(b *testing.B) {
 			ctx := context.Background()
 			durations := make([]time.Duration, 0, b.N)
 			b.ReportAllocs()
+			i := 0
 			for b.Loop() {
+				payload := payloads[i%len(payloads)]
+				i++
 				start := time.Now()
 				out, err := h.Handle(ctx, payload)
 				durations = append(durations, time.Since(start))
