@@ -56,12 +56,14 @@ const fullConfig = `{
   ]
 }`
 
-// existingTrailConfig uses an existing trail and sends no alarm e-mail.
+// existingTrailConfig uses an existing trail and sends no alarm e-mail; its
+// route looks pools up in every pool of the region.
 const existingTrailConfig = `{
   "regions": ["us-east-1"],
   "trail": {"mode": "existing"},
   "routes": [{"name": "app-clients", "selection": {"operations": ["app-clients"]},
-              "sink": {"kind": "http", "url": "https://hooks.example.com/cognito"}}]
+              "sink": {"kind": "http", "url": "https://hooks.example.com/cognito"},
+              "poolResolution": {"lookup": true}}]
 }`
 
 // synthesized is one configuration's app, synthesized once and shared.

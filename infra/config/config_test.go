@@ -339,7 +339,10 @@ func TestStatements(t *testing.T) {
 			{"InvokeSink", []string{"lambda:InvokeFunctionUrl"}, []string{"arn:aws:lambda:us-east-1:123456789012:function:receiver"}}}},
 		{"pool lookup limited to the selected pools", `{"selection": {"operations": ["users"], "userPoolIds": ["us-east-1_AAAAAAAAA"]}, "poolResolution": {"lookup": true}}`, []Statement{
 			{"ListUserPools", []string{"cognito-idp:ListUserPools"}, []string{"*"}},
-			{"ListUserPoolClients", []string{"cognito-idp:ListUserPoolClients"}, []string{"arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/us-east-1_AAAAAAAAA"}}}},
+			{"ListUserPoolClients", []string{"cognito-idp:ListUserPoolClients"}, []string{"arn:${AWS::Partition}:cognito-idp:us-east-1:${AWS::AccountId}:userpool/us-east-1_AAAAAAAAA"}}}},
+		{"pool lookup in the stack's region", `{"poolResolution": {"lookup": true}}`, []Statement{
+			{"ListUserPools", []string{"cognito-idp:ListUserPools"}, []string{"*"}},
+			{"ListUserPoolClients", []string{"cognito-idp:ListUserPoolClients"}, []string{"arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/*"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

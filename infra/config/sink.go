@@ -478,14 +478,19 @@ func (r *Route) Statements() []Statement {
 	return out
 }
 
+// userPoolARNs are the selected pools' ARNs, each in its own region (the
+// prefix of its id), or every pool of the stack's region.
 func (r *Route) userPoolARNs() []string {
-	prefix := "arn:" + Partition + ":cognito-idp:" + Region + ":" + AccountID + ":userpool/"
+	arn := func(region, id string) string {
+		return "arn:" + Partition + ":cognito-idp:" + region + ":" + AccountID + ":userpool/" + id
+	}
 	if len(r.Selection.UserPoolIDs) == 0 {
-		return []string{prefix + "*"}
+		return []string{arn(Region, "*")}
 	}
 	arns := make([]string, len(r.Selection.UserPoolIDs))
 	for i, id := range r.Selection.UserPoolIDs {
-		arns[i] = prefix + id
+		region, _, _ := strings.Cut(id, "_")
+		arns[i] = arn(region, id)
 	}
 	return arns
 }
