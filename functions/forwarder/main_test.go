@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cognito-events/cognito-events/functions/forwarder/internal/fwtest"
 )
 
 // The bootstrap tests build the real binary and run it against a local
@@ -152,15 +154,6 @@ func startBootstrap(tb testing.TB, path string, env ...string) *process {
 	return p
 }
 
-func fixture(tb testing.TB, name string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		tb.Fatalf("reading fixture: %v", err)
-	}
-	return b
-}
-
 func TestBootstrap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the bootstrap binary")
@@ -178,9 +171,9 @@ func TestBootstrap(t *testing.T) {
 		}))
 		defer sinkSrv.Close()
 		rt := newRuntimeAPI(t, 4)
-		rt.queue <- fixture(t, "update-client.json")
-		rt.queue <- fixture(t, "identity-pool.json")
-		rt.queue <- fixture(t, "not-cloudtrail.json")
+		rt.queue <- fwtest.Fixture(t, "update-client.json")
+		rt.queue <- fwtest.Fixture(t, "identity-pool.json")
+		rt.queue <- fwtest.Fixture(t, "not-cloudtrail.json")
 		p := startBootstrap(t, path,
 			"AWS_LAMBDA_RUNTIME_API="+rt.addr(), "AWS_REGION=eu-west-1",
 			"SINK_KIND=http", "SINK_URL="+sinkSrv.URL, "SINK_ALLOW_INSECURE=true", "SINK_HTTP_MODE=binary")

@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cognito-events/cognito-events/functions/forwarder/internal/fwtest"
 )
 
 // BenchmarkForward10k runs the real bootstrap against the local Runtime API
@@ -24,7 +26,7 @@ func BenchmarkForward10k(b *testing.B) {
 		w.WriteHeader(http.StatusAccepted)
 	}))
 	defer sinkSrv.Close()
-	payload := fixture(b, "update-client.json")
+	payload := fwtest.Fixture(b, "update-client.json")
 	b.ReportAllocs()
 	var peakKB int64
 	for b.Loop() {

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/functions/forwarder/internal/fwtest"
 )
 
 // awsFake is a loopback AWS endpoint: it records each request and answers
@@ -55,22 +56,9 @@ func newAWSFake(tb testing.TB, envVar string, reply func(n int, r fakeRequest) (
 		io.WriteString(w, out)
 	}))
 	tb.Cleanup(f.srv.Close)
-	awsTestEnv(tb)
+	fwtest.AWSEnv(tb)
 	tb.Setenv(envVar, f.srv.URL)
 	return f
-}
-
-// awsTestEnv points the SDK's default chain at static credentials and no
-// shared files, so tests never reach a real account.
-func awsTestEnv(tb testing.TB) {
-	tb.Helper()
-	tb.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
-	tb.Setenv("AWS_SECRET_ACCESS_KEY", "secret-test")
-	tb.Setenv("AWS_SESSION_TOKEN", "")
-	tb.Setenv("AWS_REGION", "eu-west-1")
-	tb.Setenv("AWS_CONFIG_FILE", "/nonexistent")
-	tb.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-	tb.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 }
 
 func (f *awsFake) requests() []fakeRequest {

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -27,16 +26,13 @@ import (
 	"github.com/cloudevents/sdk-go/v2/event"
 
 	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/functions/forwarder/internal/fwtest"
 )
 
 // testEvent normalises a fixture of functions/forwarder/testdata.
 func testEvent(tb testing.TB, name string) *events.Event {
 	tb.Helper()
-	b, err := os.ReadFile("../testdata/" + name)
-	if err != nil {
-		tb.Fatalf("reading fixture: %v", err)
-	}
-	ev, err := events.Normalize(b)
+	ev, err := events.Normalize(fwtest.Fixture(tb, name))
 	if err != nil {
 		tb.Fatalf("normalising %s: %v", name, err)
 	}

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -22,34 +21,13 @@ import (
 	"github.com/cloudevents/sdk-go/v2/event"
 
 	"github.com/cognito-events/cognito-events/functions/forwarder/internal/config"
+	"github.com/cognito-events/cognito-events/functions/forwarder/internal/fwtest"
 	"github.com/cognito-events/cognito-events/functions/forwarder/internal/handler"
 	"github.com/cognito-events/cognito-events/functions/forwarder/internal/retry"
 	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 )
 
 const updateID = "a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
-
-func fixture(tb testing.TB, name string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile("../../testdata/" + name)
-	if err != nil {
-		tb.Fatalf("reading fixture: %v", err)
-	}
-	return b
-}
-
-// awsTestEnv points the SDK's default chain at static credentials and no
-// shared files, so tests never reach a real account.
-func awsTestEnv(tb testing.TB) {
-	tb.Helper()
-	tb.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
-	tb.Setenv("AWS_SECRET_ACCESS_KEY", "secret-test")
-	tb.Setenv("AWS_SESSION_TOKEN", "")
-	tb.Setenv("AWS_REGION", "eu-west-1")
-	tb.Setenv("AWS_CONFIG_FILE", "/nonexistent")
-	tb.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-	tb.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-}
 
 func mustConfig(tb testing.TB, env map[string]string) config.Config {
 	tb.Helper()
@@ -177,7 +155,7 @@ func TestFaultInjection(t *testing.T) {
 		h, logs := newHandler(t, httpEnv(f.srv.URL))
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		out, err := h.Handle(ctx, fixture(t, "update-client.json"))
+		out, err := h.Handle(ctx, fwtest.Fixture(t, "update-client.json"))
 		if err != nil {
 			t.Fatalf("Handle: %v\n%s", err, logs)
 		}
@@ -206,7 +184,7 @@ func TestFaultInjection(t *testing.T) {
 		h, _ := newHandler(t, httpEnv(f.srv.URL, config.EnvRetryMaxAttempts, "3"))
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		_, err := h.Handle(ctx, fixture(t, "update-client.json"))
+		_, err := h.Handle(ctx, fwtest.Fixture(t, "update-client.json"))
 		if err == nil {
 			t.Fatal("Handle succeeded although the sink never acknowledged")
 		}
@@ -217,7 +195,7 @@ func TestFaultInjection(t *testing.T) {
 			t.Fatalf("receiver got %d events during the faults", len(got))
 		}
 		// Lambda's asynchronous retry invokes the handler again.
-		if _, err := h.Handle(ctx, fixture(t, "update-client.json")); err != nil {
+		if _, err := h.Handle(ctx, fwtest.Fixture(t, "update-client.json")); err != nil {
 			t.Fatalf("second invocation: %v", err)
 		}
 		ids, got := f.state()
@@ -235,7 +213,7 @@ func TestFaultInjection(t *testing.T) {
 			w.WriteHeader(http.StatusBadRequest)
 		})
 		h, _ := newHandler(t, httpEnv(srv.URL))
-		_, err := h.Handle(context.Background(), fixture(t, "update-client.json"))
+		_, err := h.Handle(context.Background(), fwtest.Fixture(t, "update-client.json"))
 		if !sink.IsPermanent(err) || calls != 1 {
 			t.Fatalf("Handle = %v after %d calls, want a permanent error after 1", err, calls)
 		}
@@ -246,7 +224,7 @@ func TestFaultInjection(t *testing.T) {
 		h, _ := newHandler(t, httpEnv(f.srv.URL))
 		ctx, cancel := context.WithTimeout(context.Background(), 1200*time.Millisecond)
 		defer cancel()
-		_, err := h.Handle(ctx, fixture(t, "update-client.json"))
+		_, err := h.Handle(ctx, fwtest.Fixture(t, "update-client.json"))
 		if !errors.Is(err, retry.ErrNoTimeLeft) {
 			t.Fatalf("Handle = %v, want ErrNoTimeLeft", err)
 		}
@@ -258,9 +236,9 @@ func TestFaultInjection(t *testing.T) {
 	t.Run("SQS batch: the faulty record is reported, the others delivered", func(t *testing.T) {
 		f := newFaultySink(t, fault500, fault500) // the first record fails twice, then succeeds
 		h, _ := newHandler(t, httpEnv(f.srv.URL, config.EnvRetryMaxAttempts, "2"))
-		other := bytes.ReplaceAll(fixture(t, "update-client.json"), []byte(updateID), []byte("bbbbbbbb-5e6f-4a7b-8c9d-0e1f2a3b4c5d"))
+		other := bytes.ReplaceAll(fwtest.Fixture(t, "update-client.json"), []byte(updateID), []byte("bbbbbbbb-5e6f-4a7b-8c9d-0e1f2a3b4c5d"))
 		batch, _ := json.Marshal(lambdaevents.SQSEvent{Records: []lambdaevents.SQSMessage{
-			{MessageId: "m1", EventSource: "aws:sqs", Body: string(fixture(t, "update-client.json"))},
+			{MessageId: "m1", EventSource: "aws:sqs", Body: string(fwtest.Fixture(t, "update-client.json"))},
 			{MessageId: "m2", EventSource: "aws:sqs", Body: string(other)},
 		}})
 		out, err := h.Handle(context.Background(), batch)
@@ -303,7 +281,7 @@ func secretStore(tb testing.TB, secrets map[string]string) {
 		io.WriteString(w, `{"__type":"ResourceNotFoundException","message":"Secrets Manager can't find the specified secret."}`)
 	}))
 	tb.Cleanup(srv.Close)
-	awsTestEnv(tb)
+	fwtest.AWSEnv(tb)
 	tb.Setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", srv.URL)
 	tb.Setenv("AWS_ENDPOINT_URL_SSM", srv.URL)
 }
@@ -329,7 +307,7 @@ func TestNewReadsCredentialSecret(t *testing.T) {
 			}))
 			defer srv.Close()
 			h, _ := newHandler(t, httpEnv(srv.URL, config.EnvAuth, tc.auth, config.EnvAuthSecret, tc.ref))
-			if _, err := h.Handle(context.Background(), fixture(t, "update-client.json")); err != nil {
+			if _, err := h.Handle(context.Background(), fwtest.Fixture(t, "update-client.json")); err != nil {
 				t.Fatalf("Handle: %v", err)
 			}
 			if got != tc.want {
@@ -353,7 +331,7 @@ func TestNewReadsCredentialSecret(t *testing.T) {
 }
 
 func TestNewWiresEachSink(t *testing.T) {
-	awsTestEnv(t)
+	fwtest.AWSEnv(t)
 	for _, tc := range []struct {
 		kind string
 		env  map[string]string
@@ -480,14 +458,14 @@ func TestAWSSinksEndToEnd(t *testing.T) {
 				io.WriteString(w, tc.answer)
 			}))
 			defer srv.Close()
-			awsTestEnv(t)
+			fwtest.AWSEnv(t)
 			t.Setenv(tc.endpointVar, srv.URL)
 			env := map[string]string{config.EnvSinkKind: tc.kind}
 			for k, v := range tc.env {
 				env[k] = v
 			}
 			h, logs := newHandler(t, env)
-			out, err := h.Handle(context.Background(), fixture(t, "update-client.json"))
+			out, err := h.Handle(context.Background(), fwtest.Fixture(t, "update-client.json"))
 			if err != nil {
 				t.Fatalf("Handle: %v\n%s", err, logs)
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cognito-events/cognito-events/events"
 	"github.com/cognito-events/cognito-events/functions/forwarder/internal/emf"
+	"github.com/cognito-events/cognito-events/functions/forwarder/internal/fwtest"
 	"github.com/cognito-events/cognito-events/functions/forwarder/internal/retry"
 	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 )
@@ -30,8 +31,8 @@ func BenchmarkHandle(b *testing.B) {
 	envelopes := corpus(b, "envelopes")
 	names := slices.Sorted(maps.Keys(envelopes))
 	inputs := map[string][]json.RawMessage{
-		"update-client.json": {fixture(b, "update-client.json")},
-		"token-post.json":    {fixture(b, "token-post.json")},
+		"update-client.json": {fwtest.Fixture(b, "update-client.json")},
+		"token-post.json":    {fwtest.Fixture(b, "token-post.json")},
 	}
 	for _, name := range names {
 		inputs["corpus"] = append(inputs["corpus"], envelopes[name])

@@ -63,6 +63,7 @@ const (
 	KeyAttempts  = "attempts"
 	KeyLatency   = "latencyMs"
 	KeyError     = "error"
+	KeyReason    = "reason"
 	KeyData      = "data"
 )
 
@@ -159,9 +160,11 @@ func (h *Handler) process(ctx context.Context, input []byte, messageID string) (
 	}
 	if err != nil {
 		outcome := OutcomeFailed
+		var reason string
 		switch {
 		case events.IsSkip(err):
 			outcome = OutcomeSkipped
+			reason = err.Error()
 			err = nil
 		case errors.Is(err, ErrMalformed), errors.Is(err, events.ErrNotJSON),
 			errors.Is(err, events.ErrNotCloudTrail), errors.Is(err, events.ErrMissingField):
@@ -172,7 +175,7 @@ func (h *Handler) process(ctx context.Context, input []byte, messageID string) (
 		default:
 			err = fmt.Errorf("normalising record: %w", err)
 		}
-		h.finish(ctx, entry{messageID: messageID, ev: ev, outcome: outcome, err: err})
+		h.finish(ctx, entry{messageID: messageID, ev: ev, outcome: outcome, reason: reason, err: err})
 		return Result{Outcome: outcome}, err
 	}
 
@@ -193,6 +196,7 @@ type entry struct {
 	messageID string
 	ev        *events.Event
 	outcome   Outcome
+	reason    string
 	attempts  int
 	latency   time.Duration
 	sent      bool
@@ -229,6 +233,9 @@ func (h *Handler) finish(ctx context.Context, e entry) {
 	)
 	if e.err != nil {
 		attrs = append(attrs, slog.String(KeyError, e.err.Error()))
+	}
+	if e.reason != "" {
+		attrs = append(attrs, slog.String(KeyReason, e.reason))
 	}
 	h.Log.LogAttrs(ctx, level, msgEvent, attrs...)
 

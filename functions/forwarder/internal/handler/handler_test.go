@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/cognito-events/cognito-events/events"
 	"github.com/cognito-events/cognito-events/functions/forwarder/internal/emf"
+	"github.com/cognito-events/cognito-events/functions/forwarder/internal/fwtest"
 	"github.com/cognito-events/cognito-events/functions/forwarder/internal/retry"
 	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 )
@@ -51,15 +51,6 @@ type resolverFunc func(ctx context.Context, region, clientID string) (string, er
 
 func (f resolverFunc) ResolveUserPool(ctx context.Context, region, clientID string) (string, error) {
 	return f(ctx, region, clientID)
-}
-
-func fixture(tb testing.TB, name string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile("../../testdata/" + name)
-	if err != nil {
-		tb.Fatalf("reading fixture: %v", err)
-	}
-	return b
 }
 
 type harness struct {
@@ -163,7 +154,7 @@ func TestHandleEventBridgeEvent(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			hs := newHarness(t, tc.sink, tc.resolver, slog.LevelInfo)
-			out, err := hs.h.Handle(context.Background(), fixture(t, tc.fixture))
+			out, err := hs.h.Handle(context.Background(), fwtest.Fixture(t, tc.fixture))
 			wantFail := tc.wantOutcome == OutcomeFailed || tc.wantOutcome == OutcomeMalformed
 			if (err != nil) != wantFail {
 				t.Fatalf("Handle = %v, %v; want failure %v", out, err, wantFail)
@@ -210,6 +201,9 @@ func TestHandleEventBridgeEvent(t *testing.T) {
 			if wantFail != (l[KeyError] != nil) || (wantFail && l["level"] != "ERROR") {
 				t.Errorf("log line %v: failure %v", l, wantFail)
 			}
+			if reason, _ := l[KeyReason].(string); (tc.wantOutcome == OutcomeSkipped) != strings.Contains(reason, "cognito-identity") {
+				t.Errorf("log line %v: a skip must say why, nothing else has a reason", l)
+			}
 
 			docs := hs.docs(t)
 			if len(docs) != 1 {
@@ -234,7 +228,7 @@ func TestHandleEventBridgeEvent(t *testing.T) {
 }
 
 func TestHandleSQSBatch(t *testing.T) {
-	good, skip, bad := fixture(t, "update-client.json"), fixture(t, "identity-pool.json"), fixture(t, "not-cloudtrail.json")
+	good, skip, bad := fwtest.Fixture(t, "update-client.json"), fwtest.Fixture(t, "identity-pool.json"), fwtest.Fixture(t, "not-cloudtrail.json")
 	// A second good record whose event the sink refuses.
 	refused := bytes.ReplaceAll(good, []byte("a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d"), []byte("ffffffff-5e6f-4a7b-8c9d-0e1f2a3b4c5d"))
 	s := &selective{refuse: "ffffffff-5e6f-4a7b-8c9d-0e1f2a3b4c5d"}
@@ -363,7 +357,7 @@ func TestDeadlineBoundsRetries(t *testing.T) {
 	hs.h.Retry.MaxAttempts = 10
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	_, err := hs.h.Handle(ctx, fixture(t, "update-client.json"))
+	_, err := hs.h.Handle(ctx, fwtest.Fixture(t, "update-client.json"))
 	if !errors.Is(err, retry.ErrNoTimeLeft) || !errors.Is(err, errBoom) {
 		t.Fatalf("Handle = %v, want ErrNoTimeLeft wrapping the sink's error", err)
 	}
@@ -408,7 +402,7 @@ func TestHandleInvalidEventFromNormalizer(t *testing.T) {
 			s := &fakeSink{}
 			hs := newHarness(t, s, nil, slog.LevelInfo)
 			hs.h.Normalizer = normalizerFunc(func(context.Context, []byte) (*events.Event, error) { return tc.ev, nil })
-			if _, err := hs.h.Handle(context.Background(), fixture(t, "update-client.json")); !errors.Is(err, ErrMalformed) {
+			if _, err := hs.h.Handle(context.Background(), fwtest.Fixture(t, "update-client.json")); !errors.Is(err, ErrMalformed) {
 				t.Fatalf("Handle = %v, want ErrMalformed", err)
 			}
 			if len(s.ids) != 0 {

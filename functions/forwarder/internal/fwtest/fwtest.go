@@ -1,0 +1,43 @@
+// Package fwtest holds the helpers the forwarder's tests share: its fixtures
+// (functions/forwarder/testdata) and an AWS environment that can only reach
+// loopback endpoints. Only tests import it.
+package fwtest
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Dir is functions/forwarder/testdata, found from this file's location so
+// every package's tests can use it.
+func Dir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata")
+}
+
+// Fixture returns the bytes of functions/forwarder/testdata/name.
+func Fixture(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join(Dir(), name))
+	if err != nil {
+		tb.Fatalf("reading fixture: %v", err)
+	}
+	return b
+}
+
+// AWSEnv points the AWS SDK at static test credentials and no shared files,
+// so a test can never reach a real account; the test then names its
+// loopback endpoint with AWS_ENDPOINT_URL_<SERVICE>.
+func AWSEnv(tb testing.TB) {
+	tb.Helper()
+	tb.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	tb.Setenv("AWS_SECRET_ACCESS_KEY", "secret-test")
+	tb.Setenv("AWS_SESSION_TOKEN", "")
+	tb.Setenv("AWS_REGION", "eu-west-1")
+	tb.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+	tb.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	tb.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	tb.Setenv("AWS_ENDPOINT_URL", "")
+}
