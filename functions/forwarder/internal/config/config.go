@@ -302,6 +302,11 @@ func (p *parser) checkHTTP(h *HTTPConfig) {
 		if !validHeaderName(h.AuthHeader) {
 			p.fail(EnvAuthHeader, fmt.Sprintf("%q is not a valid header name", h.AuthHeader))
 		}
+		for k := range h.Headers {
+			if strings.EqualFold(k, h.AuthHeader) {
+				p.fail(EnvHeaders, fmt.Sprintf("%q is the API key header (SINK_AUTH_HEADER)", k))
+			}
+		}
 	case AuthOAuth2:
 		if h.OAuth2TokenURL == "" {
 			p.fail(EnvOAuth2TokenURL, "is required for SINK_AUTH=oauth2")
@@ -436,12 +441,16 @@ func (p *parser) headers(name string) map[string]string {
 	return h
 }
 
-// reservedHeader reports headers the forwarder owns: the CloudEvents
-// binding's and the framing ones.
+// reservedHeader reports headers a static header must not set: the
+// CloudEvents binding's, the framing ones, the SigV4 ones, and those that
+// carry credentials (which belong in SINK_AUTH_SECRET).
 func reservedHeader(name string) bool {
 	l := strings.ToLower(name)
-	return strings.HasPrefix(l, "ce-") || l == "content-type" || l == "content-length" ||
-		l == "host" || l == "authorization" || strings.HasPrefix(l, "x-amz-")
+	switch l {
+	case "content-type", "content-length", "host", "authorization", "proxy-authorization", "cookie", "x-api-key":
+		return true
+	}
+	return strings.HasPrefix(l, "ce-") || strings.HasPrefix(l, "x-amz-")
 }
 
 func (p *parser) clientMap(name string) map[string]string {

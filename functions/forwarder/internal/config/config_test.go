@@ -159,6 +159,8 @@ func TestLoadInvalid(t *testing.T) {
 		{"headers not strings", httpOK(map[string]string{EnvHeaders: `{"X-N":1}`}), []string{EnvHeaders}},
 		{"header sets ce-id", httpOK(map[string]string{EnvHeaders: `{"ce-id":"x"}`}), []string{EnvHeaders}},
 		{"header sets Authorization", httpOK(map[string]string{EnvHeaders: `{"Authorization":"Bearer x"}`}), []string{EnvHeaders}},
+		{"header sets Cookie", httpOK(map[string]string{EnvHeaders: `{"Cookie":"session=x"}`}), []string{EnvHeaders}},
+		{"header sets the API key header", httpOK(map[string]string{EnvAuth: "apikey", EnvAuthSecret: "/k", EnvAuthHeader: "X-Key", EnvHeaders: `{"x-key":"v"}`}), []string{EnvHeaders}},
 		{"header value with newline", httpOK(map[string]string{EnvHeaders: `{"X-A":"a\r\nX-B: b"}`}), []string{EnvHeaders}},
 		{"bad header name", httpOK(map[string]string{EnvHeaders: `{"X A":"b"}`}), []string{EnvHeaders}},
 		{"unknown auth", httpOK(map[string]string{EnvAuth: "kerberos"}), []string{EnvAuth}},
