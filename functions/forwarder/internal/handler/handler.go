@@ -175,7 +175,7 @@ func (h *Handler) process(ctx context.Context, input []byte, messageID string) (
 		default:
 			err = fmt.Errorf("normalising record: %w", err)
 		}
-		h.finish(ctx, entry{messageID: messageID, ev: ev, outcome: outcome, reason: reason, err: err})
+		h.finish(ctx, entry{messageID: messageID, ev: ev, outcome: outcome, reason: reason, latency: h.now().Sub(start), err: err})
 		return Result{Outcome: outcome}, err
 	}
 

@@ -187,8 +187,8 @@ func TestHandleEventBridgeEvent(t *testing.T) {
 			if l[KeyOutcome] != string(tc.wantOutcome) || l[KeySink] != "http" || l[KeyAttempts] != float64(tc.wantAttempts) {
 				t.Errorf("log line %v: want outcome %s, attempts %d", l, tc.wantOutcome, tc.wantAttempts)
 			}
-			if _, ok := l[KeyLatency].(float64); !ok {
-				t.Errorf("log line has no %s: %v", KeyLatency, l)
+			if ms, ok := l[KeyLatency].(float64); !ok || ms <= 0 {
+				t.Errorf("log line has no positive %s: %v", KeyLatency, l)
 			}
 			if tc.wantSent > 0 {
 				if l[KeyEventName] == "" || l[KeyEventID] == "" || l[KeyPoolID] != tc.wantPool {
