@@ -229,7 +229,7 @@ func (h *Handler) finish(ctx context.Context, e entry) {
 		slog.String(KeySink, h.SinkKind),
 		slog.String(KeyOutcome, string(e.outcome)),
 		slog.Int(KeyAttempts, e.attempts),
-		slog.Float64(KeyLatency, float64(e.latency.Microseconds())/1000),
+		slog.Float64(KeyLatency, float64(e.latency.Nanoseconds())/1e6),
 	)
 	if e.err != nil {
 		attrs = append(attrs, slog.String(KeyError, e.err.Error()))
