@@ -126,6 +126,8 @@ func TestParseInvalid(t *testing.T) {
 		{"only read-only selected", "", `{"selection": {"operations": ["DescribeUserPoolClient"]}}`, "set selection.includeReadOnly or selection.includeHostedUI"},
 		{"bad pool id", "", `{"selection": {"operations": ["users"], "userPoolIds": ["pool-1"]}}`, `selection.userPoolIds[0]: "pool-1" is not a user pool id`},
 		{"pool in other region", "", `{"selection": {"operations": ["users"], "userPoolIds": ["eu-west-1_AbCdEfGhI"]}}`, "is in eu-west-1, which is not in regions"},
+		{"pattern too long", "", `{"selection": {"operations": ["all-mutations", "Token_POST"], "includeHostedUI": true}}`,
+			"more than EventBridge's default limit of 2048: split the operations over several routes"},
 		{"no sink kind", "", `{"sink": {}}`, "sink.kind: required"},
 		{"unknown sink kind", "", `{"sink": {"kind": "kafka"}}`, `sink.kind: unknown kind "kafka"`},
 		{"missing sink URL", "", `{"sink": {"kind": "http"}}`, `route "app-clients": sink.url: required for kind http`},

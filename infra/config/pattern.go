@@ -157,7 +157,7 @@ func (r *Route) Pattern() (*Pattern, error) {
 			p.Detail.EventName = []Value{{AnythingBut: excluded}}
 		}
 		if m := len(p.JSON()); m > MaxPatternSize {
-			return nil, fmt.Errorf("selection: the event pattern would be %d characters listing the selected operations, or %d listing the others, more than EventBridge's default limit of %d: split the operations over several routes", n, m, MaxPatternSize)
+			return nil, fmt.Errorf("selection: the event pattern would be %d characters listing the selected operations, or %d listing the others, more than EventBridge's default limit of %d: split the operations over several routes (for example hosted-UI events or read-only calls in a route of their own)", n, m, MaxPatternSize)
 		}
 	}
 	return p, nil
