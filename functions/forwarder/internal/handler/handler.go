@@ -1,6 +1,7 @@
 package handler
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -117,6 +118,10 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (any, err
 // sqsBatch reports whether payload is an SQS batch: Records, every one from
 // aws:sqs.
 func sqsBatch(payload []byte) (*lambdaevents.SQSEvent, bool) {
+	// Most invocations are single EventBridge events: spare them a decode.
+	if !bytes.Contains(payload, []byte(`"Records"`)) {
+		return nil, false
+	}
 	var probe struct {
 		Records json.RawMessage `json:"Records"`
 	}
