@@ -79,7 +79,7 @@ func NewCognitoEventsStack(scope constructs.Construct, id string, props *StackPr
 
 	sprops := props.StackProps
 	if sprops.Description == nil {
-		sprops.Description = jsii.String("cognito-events: Cognito user-pool changes as CloudEvents (CloudTrail → EventBridge → Lambda → sink)")
+		sprops.Description = jsii.String("cognito-events: Cognito user-pool changes as CloudEvents (CloudTrail -> EventBridge -> Lambda -> sink)")
 	}
 	stack := awscdk.NewStack(scope, jsii.String(id), &sprops)
 
@@ -217,7 +217,7 @@ func newRoute(stack awscdk.Stack, r *config.Route, codeDir string, bus awsevents
 	})
 
 	rule := awsevents.NewRule(scope, jsii.String("Rule"), &awsevents.RuleProps{
-		Description: jsii.String(fmt.Sprintf("cognito-events route %s: Cognito user-pool calls selected by %s", r.Name, strings.Join(r.Selection.Operations, ", "))),
+		Description: jsii.String(truncate(fmt.Sprintf("cognito-events route %s: Cognito user-pool calls selected by %s", r.Name, strings.Join(r.Selection.Operations, ", ")), 512)),
 		// Replaced below by the generated pattern, verbatim.
 		EventPattern: &awsevents.EventPattern{Source: jsii.Strings(pattern.Source...)},
 	})
@@ -346,6 +346,15 @@ func resolve(res string) *string {
 		return awscdk.Fn_Sub(jsii.String(res), nil)
 	}
 	return jsii.String(res)
+}
+
+// truncate cuts s to at most n bytes (descriptions have length limits),
+// marking the cut with "...".
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n-3], "") + "..."
 }
 
 func envMap(env map[string]string) *map[string]*string {

@@ -789,3 +789,36 @@ func TestCheckCodeMessage(t *testing.T) {
 		t.Errorf("CheckCode with a bootstrap = %v", err)
 	}
 }
+
+func TestTruncate(t *testing.T) {
+	tests := []struct {
+		name, in string
+		n        int
+		want     string
+	}{
+		{"short", "abc", 5, "abc"},
+		{"exact", "abcde", 5, "abcde"},
+		{"cut", "abcdefgh", 6, "abc..."},
+		{"no split rune", "ab€def", 6, "ab..."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := truncate(tt.in, tt.n)
+			if got != tt.want || len(got) > tt.n {
+				t.Errorf("truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDescriptionLengths(t *testing.T) {
+	s := synth(t, fullConfig)
+	limits := map[string]int{"AWS::Events::Rule": 512, "AWS::Events::Archive": 512, "AWS::Lambda::Function": 256}
+	for id, r := range s.res {
+		if max, ok := limits[r.Type]; ok {
+			if d, _ := r.Properties["Description"].(string); len(d) > max {
+				t.Errorf("%s description is %d bytes, more than %d", id, len(d), max)
+			}
+		}
+	}
+}
