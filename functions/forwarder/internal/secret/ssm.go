@@ -3,8 +3,6 @@ package secret
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,7 +12,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 )
 
 // SSM reads one parameter with GetParameter (decrypted), over the AWS JSON
@@ -62,12 +61,8 @@ func (s *SSM) GetParameter(ctx context.Context, name string) (string, error) {
 	}
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	req.Header.Set("X-Amz-Target", ssmTarget)
-	creds, err := s.Credentials.Retrieve(ctx)
-	if err != nil {
-		return "", fmt.Errorf("retrieving AWS credentials: %w", err)
-	}
-	sum := sha256.Sum256(body)
-	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "ssm", s.Region, time.Now().UTC()); err != nil {
+	signer := sink.SigV4{Credentials: s.Credentials, Service: "ssm", Region: s.Region}
+	if err := signer.Authorize(ctx, req, body); err != nil {
 		return "", fmt.Errorf("signing GetParameter: %w", err)
 	}
 	client := s.Client
