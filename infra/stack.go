@@ -191,7 +191,7 @@ func newRoute(stack awscdk.Stack, r *config.Route, codeDir string, bus awsevents
 			Actions:   jsii.Strings(s.Actions...),
 			Resources: &resources,
 		}))
-		if s.Sid == "ListUserPools" {
+		if s.Sid == config.SidListUserPools {
 			cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
 				Id:        jsii.String("AwsSolutions-IAM5"),
 				Reason:    jsii.String("cognito-idp:ListUserPools has no resource-level permissions; it is granted only when pool lookup is enabled, and ListUserPoolClients is limited to user pool ARNs."),

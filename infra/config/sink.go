@@ -419,6 +419,10 @@ const (
 	AccountID = "${AWS::AccountId}"
 )
 
+// SidListUserPools names the one statement whose resource is "*":
+// cognito-idp:ListUserPools has no resource-level permissions.
+const SidListUserPools = "ListUserPools"
+
 // Statement is one IAM allow statement the forwarder needs. Resources may
 // hold the Partition, Region and AccountID placeholders.
 type Statement struct {
@@ -471,7 +475,7 @@ func (r *Route) Statements() []Statement {
 	}
 	if r.PoolResolution.Lookup {
 		out = append(out,
-			Statement{Sid: "ListUserPools", Actions: []string{"cognito-idp:ListUserPools"}, Resources: []string{"*"}},
+			Statement{Sid: SidListUserPools, Actions: []string{"cognito-idp:ListUserPools"}, Resources: []string{"*"}},
 			Statement{Sid: "ListUserPoolClients", Actions: []string{"cognito-idp:ListUserPoolClients"}, Resources: r.userPoolARNs()},
 		)
 	}
