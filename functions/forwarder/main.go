@@ -8,8 +8,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/app"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/config"
+	"github.com/cognito-events/cognito-events/internal/forwarder/app"
+	"github.com/cognito-events/cognito-events/internal/forwarder/config"
 )
 
 func main() {

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/fwtest"
+	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
 )
 
 // The bootstrap tests build the real binary and run it against a local

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/fwtest"
+	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
 )
 
 // BenchmarkForward10k runs the real bootstrap against the local Runtime API

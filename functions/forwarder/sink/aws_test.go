@@ -22,7 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/fwtest"
+	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
 )
 
 // awsFake is a loopback AWS endpoint: it records each request and answers

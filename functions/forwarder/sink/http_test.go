@@ -26,7 +26,7 @@ import (
 	"github.com/cloudevents/sdk-go/v2/event"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/fwtest"
+	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
 )
 
 // testEvent normalises a fixture of functions/forwarder/testdata.

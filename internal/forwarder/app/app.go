@@ -20,12 +20,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/config"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/emf"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/handler"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/pool"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/retry"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/secret"
+	"github.com/cognito-events/cognito-events/internal/forwarder/config"
+	"github.com/cognito-events/cognito-events/internal/forwarder/emf"
+	"github.com/cognito-events/cognito-events/internal/forwarder/handler"
+	"github.com/cognito-events/cognito-events/internal/forwarder/pool"
+	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
+	"github.com/cognito-events/cognito-events/internal/forwarder/secret"
 	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 )
 

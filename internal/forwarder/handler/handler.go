@@ -13,8 +13,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/emf"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/retry"
+	"github.com/cognito-events/cognito-events/internal/forwarder/emf"
+	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
 	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 )
 

@@ -20,10 +20,10 @@ import (
 	cloudevents "github.com/cloudevents/sdk-go/v2"
 	"github.com/cloudevents/sdk-go/v2/event"
 
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/config"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/fwtest"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/handler"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/retry"
+	"github.com/cognito-events/cognito-events/internal/forwarder/config"
+	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
+	"github.com/cognito-events/cognito-events/internal/forwarder/handler"
+	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
 	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 )
 

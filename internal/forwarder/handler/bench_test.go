@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/emf"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/fwtest"
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/retry"
+	"github.com/cognito-events/cognito-events/internal/forwarder/emf"
+	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
+	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
 	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 )
 
@@ -26,7 +26,7 @@ var benchSink any
 // shared corpus of testdata/envelopes. It reports the 99th percentile of the
 // per-call durations. Target: p99 under 1 ms.
 //
-//	go test -run '^$' -bench Handle -benchmem ./functions/forwarder/internal/handler
+//	go test -run '^$' -bench Handle -benchmem ./internal/forwarder/handler
 func BenchmarkHandle(b *testing.B) {
 	envelopes := corpus(b, "envelopes")
 	names := slices.Sorted(maps.Keys(envelopes))

@@ -16,7 +16,7 @@ import (
 // repository root).
 func corpus(tb testing.TB, dir string) map[string][]byte {
 	tb.Helper()
-	paths, err := filepath.Glob(filepath.Join("../../../../testdata", dir, "*"))
+	paths, err := filepath.Glob(filepath.Join("../../../testdata", dir, "*"))
 	if err != nil {
 		tb.Fatalf("listing %s: %v", dir, err)
 	}

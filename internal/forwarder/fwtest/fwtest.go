@@ -14,7 +14,7 @@ import (
 // every package's tests can use it.
 func Dir() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "testdata")
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "functions", "forwarder", "testdata")
 }
 
 // Fixture returns the bytes of functions/forwarder/testdata/name.

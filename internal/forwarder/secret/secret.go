@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
-	"github.com/cognito-events/cognito-events/functions/forwarder/internal/config"
+	"github.com/cognito-events/cognito-events/internal/forwarder/config"
 )
 
 // SecretsManagerAPI is the part of the Secrets Manager client used here.
