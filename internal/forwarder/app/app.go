@@ -20,13 +20,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 	"github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"github.com/cognito-events/cognito-events/internal/forwarder/emf"
 	"github.com/cognito-events/cognito-events/internal/forwarder/handler"
 	"github.com/cognito-events/cognito-events/internal/forwarder/pool"
 	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
 	"github.com/cognito-events/cognito-events/internal/forwarder/secret"
-	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 )
 
 // UserAgent is sent by the HTTP sink.

@@ -20,11 +20,11 @@ import (
 	cloudevents "github.com/cloudevents/sdk-go/v2"
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 	"github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
 	"github.com/cognito-events/cognito-events/internal/forwarder/handler"
 	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
-	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 )
 
 const updateID = "a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
