@@ -136,6 +136,7 @@ func TestParseInvalid(t *testing.T) {
 		{"field of another kind", "", `{"sink": {"kind": "sqs", "url": "https://example.com/", "queueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q"}}`, "sink.url: only for kind http, not sqs"},
 		{"bad mode", "", `{"sink": {"kind": "http", "url": "https://example.com/", "mode": "batch"}}`, `sink.mode: "batch"`},
 		{"bad timeout", "", `{"sink": {"kind": "http", "url": "https://example.com/", "timeout": "10"}}`, `sink.timeout: "10" is not a Go duration`},
+		{"header the forwarder sets", "", `{"sink": {"kind": "http", "url": "https://example.com/", "headers": {"ce-id": "x"}}}`, `the forwarder would refuse its environment: invalid configuration: SINK_HEADERS "ce-id" is set by the forwarder`},
 		{"credential header", "", `{"sink": {"kind": "http", "url": "https://example.com/", "headers": {"Authorization": "Bearer x"}}}`, `sink.headers: "Authorization" carries credentials`},
 		{"unknown auth", "", `{"sink": {"kind": "http", "url": "https://example.com/", "auth": {"type": "digest"}}}`, `sink.auth.type: unknown type "digest"`},
 		{"bearer without secret", "", `{"sink": {"kind": "http", "url": "https://example.com/", "auth": {"type": "bearer"}}}`, "sink.auth.secret: required for auth type bearer"},

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	forwarderconfig "github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -146,6 +147,19 @@ func (r *Route) validate(regions []string) error {
 	}
 	if *d.ArchiveRetentionDays < 0 {
 		return fmt.Errorf("delivery.archiveRetentionDays: %d: want 0 (keep forever) or more", *d.ArchiveRetentionDays)
+	}
+	// The forwarder reads the environment this route gives it with its own
+	// parser: run that parser here, so that a setting the function would
+	// refuse at cold start fails at synth instead.
+	env := r.Environment()
+	getenv := func(k string) string {
+		if k == forwarderconfig.EnvAWSRegion {
+			return regions[0]
+		}
+		return env[k]
+	}
+	if _, err := forwarderconfig.Load(getenv); err != nil {
+		return fmt.Errorf("sink: the forwarder would refuse its environment: %w", err)
 	}
 	return nil
 }
