@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	forwarderconfig "github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"math"
 	"net/url"
 	"regexp"
@@ -13,28 +14,30 @@ import (
 	"time"
 )
 
-// SinkKind is where a forwarder delivers (SINK_KIND).
-type SinkKind string
+// SinkKind is where a forwarder delivers (SINK_KIND): the forwarder's own
+// type, so the two cannot drift apart.
+type SinkKind = forwarderconfig.SinkKind
 
 // The sink kinds.
 const (
-	SinkHTTP        SinkKind = "http"
-	SinkEventBridge SinkKind = "eventbridge"
-	SinkSQS         SinkKind = "sqs"
-	SinkSNS         SinkKind = "sns"
+	SinkHTTP        = forwarderconfig.SinkHTTP
+	SinkEventBridge = forwarderconfig.SinkEventBridge
+	SinkSQS         = forwarderconfig.SinkSQS
+	SinkSNS         = forwarderconfig.SinkSNS
 )
 
-// AuthType is how the forwarder authenticates to an HTTP sink (SINK_AUTH).
-type AuthType string
+// AuthType is how the forwarder authenticates to an HTTP sink (SINK_AUTH),
+// the forwarder's own type.
+type AuthType = forwarderconfig.AuthKind
 
 // The auth types.
 const (
-	AuthNone   AuthType = "none"
-	AuthBearer AuthType = "bearer"
-	AuthAPIKey AuthType = "apikey"
-	AuthBasic  AuthType = "basic"
-	AuthOAuth2 AuthType = "oauth2"
-	AuthSigV4  AuthType = "sigv4"
+	AuthNone   = forwarderconfig.AuthNone
+	AuthBearer = forwarderconfig.AuthBearer
+	AuthAPIKey = forwarderconfig.AuthAPIKey
+	AuthBasic  = forwarderconfig.AuthBasic
+	AuthOAuth2 = forwarderconfig.AuthOAuth2
+	AuthSigV4  = forwarderconfig.AuthSigV4
 )
 
 // The SigV4 signing names the app can grant invoke permission for.
@@ -352,10 +355,10 @@ func secretKind(ref string) string {
 func (r *Route) Environment() map[string]string {
 	s := r.Sink
 	env := map[string]string{
-		"SINK_KIND":          string(s.Kind),
-		"SINK_TIMEOUT":       s.Timeout,
-		"RETRY_MAX_ATTEMPTS": strconv.Itoa(r.Retry.MaxAttempts),
-		"RETRY_BASE_DELAY":   r.Retry.BaseDelay,
+		forwarderconfig.EnvSinkKind:         string(s.Kind),
+		forwarderconfig.EnvTimeout:          s.Timeout,
+		forwarderconfig.EnvRetryMaxAttempts: strconv.Itoa(r.Retry.MaxAttempts),
+		forwarderconfig.EnvRetryBaseDelay:   r.Retry.BaseDelay,
 	}
 	set := func(k, v string) {
 		if v != "" {
@@ -364,30 +367,30 @@ func (r *Route) Environment() map[string]string {
 	}
 	switch s.Kind {
 	case SinkHTTP:
-		set("SINK_URL", s.URL)
-		set("SINK_HTTP_MODE", s.Mode)
+		set(forwarderconfig.EnvSinkURL, s.URL)
+		set(forwarderconfig.EnvHTTPMode, s.Mode)
 		if s.AllowInsecure {
-			env["SINK_ALLOW_INSECURE"] = "true"
+			env[forwarderconfig.EnvAllowInsecure] = "true"
 		}
 		if len(s.Headers) > 0 {
 			b, _ := json.Marshal(s.Headers) // map[string]string always encodes
-			env["SINK_HEADERS"] = string(b)
+			env[forwarderconfig.EnvHeaders] = string(b)
 		}
-		set("SINK_AUTH", string(s.Auth.Type))
-		set("SINK_AUTH_SECRET", s.Auth.Secret)
-		set("SINK_AUTH_HEADER", s.Auth.Header)
-		set("SINK_OAUTH2_TOKEN_URL", s.Auth.TokenURL)
-		set("SINK_OAUTH2_SCOPES", strings.Join(s.Auth.Scopes, " "))
-		set("SINK_SIGV4_SERVICE", s.Auth.SigV4Service)
-		set("SINK_SIGV4_REGION", s.Auth.SigV4Region)
+		set(forwarderconfig.EnvAuth, string(s.Auth.Type))
+		set(forwarderconfig.EnvAuthSecret, s.Auth.Secret)
+		set(forwarderconfig.EnvAuthHeader, s.Auth.Header)
+		set(forwarderconfig.EnvOAuth2TokenURL, s.Auth.TokenURL)
+		set(forwarderconfig.EnvOAuth2Scopes, strings.Join(s.Auth.Scopes, " "))
+		set(forwarderconfig.EnvSigV4Service, s.Auth.SigV4Service)
+		set(forwarderconfig.EnvSigV4Region, s.Auth.SigV4Region)
 	case SinkEventBridge:
-		set("SINK_EVENTBRIDGE_BUS", s.Bus)
-		set("SINK_EVENTBRIDGE_SOURCE", s.Source)
-		set("SINK_EVENTBRIDGE_DETAIL_TYPE", s.DetailType)
+		set(forwarderconfig.EnvEventBridgeBus, s.Bus)
+		set(forwarderconfig.EnvEventBridgeSource, s.Source)
+		set(forwarderconfig.EnvEventBridgeDetail, s.DetailType)
 	case SinkSQS:
-		set("SINK_SQS_QUEUE_URL", s.QueueURL)
+		set(forwarderconfig.EnvSQSQueueURL, s.QueueURL)
 	case SinkSNS:
-		set("SINK_SNS_TOPIC_ARN", s.TopicARN)
+		set(forwarderconfig.EnvSNSTopicARN, s.TopicARN)
 	}
 	p := r.PoolResolution
 	if len(p.ClientMap) > 0 {
@@ -400,12 +403,12 @@ func (r *Route) Environment() map[string]string {
 		for i, c := range clients {
 			pairs[i] = c + "=" + p.ClientMap[c]
 		}
-		env["POOL_CLIENT_MAP"] = strings.Join(pairs, ",")
+		env[forwarderconfig.EnvPoolClientMap] = strings.Join(pairs, ",")
 	}
 	if p.Lookup {
-		env["POOL_LOOKUP"] = "true"
+		env[forwarderconfig.EnvPoolLookup] = "true"
 		if p.LookupRate > 0 {
-			env["POOL_LOOKUP_RATE"] = strconv.FormatFloat(p.LookupRate, 'f', -1, 64)
+			env[forwarderconfig.EnvPoolLookupRate] = strconv.FormatFloat(p.LookupRate, 'f', -1, 64)
 		}
 	}
 	return env
