@@ -1,0 +1,53 @@
+package pattern
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+var sinkResult Result
+
+// BenchmarkMatch evaluates the app-clients and hosted-ui rules of the test
+// template against every envelope of the corpus; one op is one event
+// against one rule.
+func BenchmarkMatch(b *testing.B) {
+	routes, err := FromTemplate(readFile(b, "testdata/template.json"))
+	if err != nil {
+		b.Fatalf("FromTemplate: %v", err)
+	}
+	paths, _ := filepath.Glob("../../testdata/envelopes/*.json")
+	var evs [][]byte
+	var size int
+	for _, p := range paths {
+		data := readFile(b, p)
+		evs = append(evs, data)
+		size += len(data)
+	}
+	rules := []Route{routes[1], routes[2]}
+	b.SetBytes(int64(size / len(evs)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		r, err := rules[i%2].Match(evs[i%len(evs)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkResult = r
+	}
+}
+
+// BenchmarkCompile compiles the hosted-ui rule's pattern (53 names, a
+// four-way $or).
+func BenchmarkCompile(b *testing.B) {
+	routes, err := FromTemplate(readFile(b, "testdata/template.json"))
+	if err != nil {
+		b.Fatalf("FromTemplate: %v", err)
+	}
+	text := []byte(routes[2].Pattern.String())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile(text); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,80 @@
+package pattern
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/cognito-events/cognito-events/events"
+)
+
+// envelopeVersion is the version of every EventBridge event.
+const envelopeVersion = "0"
+
+// Envelope wraps a bare CloudTrail record in the event EventBridge builds
+// for it on the default bus: source "aws." plus the eventSource's service
+// (aws.cognito-idp), detail-type from the eventType ("AWS API Call via
+// CloudTrail", ...), region from awsRegion, account from
+// recipientAccountId (else userIdentity.accountId), time from eventTime,
+// no resources, and the record, unchanged, as detail. EventBridge gives
+// each event a random id; here it is the record's eventID, so the output
+// is a pure function of the input.
+//
+// An input that already is an envelope (it has detail-type and an object
+// detail) is returned unchanged. Errors wrap events.ErrNotJSON or
+// events.ErrMissingField and name the field.
+func Envelope(record []byte) ([]byte, error) {
+	var probe struct {
+		DetailType *string         `json:"detail-type"`
+		Detail     json.RawMessage `json:"detail"`
+	}
+	if err := json.Unmarshal(record, &probe); err != nil {
+		return nil, fmt.Errorf("wrapping record: %w: %w", events.ErrNotJSON, err)
+	}
+	if probe.DetailType != nil && bytes.HasPrefix(bytes.TrimSpace(probe.Detail), []byte("{")) {
+		return record, nil
+	}
+	var rec struct {
+		EventSource        string `json:"eventSource"`
+		EventType          string `json:"eventType"`
+		EventTime          string `json:"eventTime"`
+		EventID            string `json:"eventID"`
+		AWSRegion          string `json:"awsRegion"`
+		RecipientAccountID string `json:"recipientAccountId"`
+		UserIdentity       struct {
+			AccountID string `json:"accountId"`
+		} `json:"userIdentity"`
+	}
+	if err := json.Unmarshal(record, &rec); err != nil {
+		return nil, fmt.Errorf("wrapping record: %w: %w", events.ErrMissingField, err)
+	}
+	service, ok := strings.CutSuffix(rec.EventSource, ".amazonaws.com")
+	if !ok || service == "" {
+		return nil, fmt.Errorf("wrapping record: eventSource: %w: want SERVICE.amazonaws.com, found %q", events.ErrMissingField, rec.EventSource)
+	}
+	detailType, ok := detailTypes[rec.EventType]
+	if !ok {
+		return nil, fmt.Errorf("wrapping record: eventType: %w: want one of AwsApiCall, AwsServiceEvent, AwsConsoleSignIn, AwsConsoleAction, found %q", events.ErrMissingField, rec.EventType)
+	}
+	account := rec.RecipientAccountID
+	if account == "" {
+		account = rec.UserIdentity.AccountID
+	}
+	env := events.Envelope{
+		Version:    envelopeVersion,
+		ID:         rec.EventID,
+		DetailType: detailType,
+		Source:     "aws." + service,
+		Account:    account,
+		Time:       rec.EventTime,
+		Region:     rec.AWSRegion,
+		Resources:  []string{},
+		Detail:     record,
+	}
+	out, err := json.Marshal(env)
+	if err != nil {
+		return nil, fmt.Errorf("wrapping record: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,46 @@
+package pattern
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// FuzzMatch: no pattern and no event makes Compile, Match or Envelope
+// panic; a compiled pattern's String compiles again. Seeded with the
+// corpus and the patterns of the test templates.
+func FuzzMatch(f *testing.F) {
+	patterns := []string{
+		`{"source":["aws.cognito-idp"],"detail":{"$or":[{"errorCode":[{"exists":false}]},{"errorCode":[""]}],"eventName":[{"anything-but":["A","B"]}]}}`,
+		`{"a":[{"numeric":[">",0,"<=",5]},{"prefix":{"equals-ignore-case":"x"}},{"wildcard":"a*b\\*"},{"cidr":"10.0.0.0/8"},null,true,1.5]}`,
+	}
+	routes, err := FromTemplate(readFile(f, "testdata/template.json"))
+	if err != nil {
+		f.Fatalf("FromTemplate: %v", err)
+	}
+	for _, r := range routes {
+		patterns = append(patterns, r.Pattern.String())
+	}
+	paths, _ := filepath.Glob("../../testdata/envelopes/*.json")
+	for i, p := range paths {
+		if i%4 == 0 { // a quarter of the corpus keeps the seed run short
+			f.Add(patterns[i%len(patterns)], string(readFile(f, p)))
+		}
+	}
+	f.Add(patterns[1], `{"a":[[1,[2]],{"b":null},"10.1.2.3","X"]}`)
+	f.Fuzz(func(t *testing.T, pattern, event string) {
+		if env, err := Envelope([]byte(event)); err == nil && len(env) == 0 {
+			t.Error("Envelope returned nothing and no error")
+		}
+		p, err := Compile([]byte(pattern))
+		if err != nil {
+			return
+		}
+		if _, err := Compile([]byte(p.String())); err != nil {
+			t.Errorf("String() %s does not compile: %v", p, err)
+		}
+		res, err := p.Match([]byte(event))
+		if err == nil && !res.Matched && res.Reason == "" {
+			t.Error("mismatch without a reason")
+		}
+	})
+}
