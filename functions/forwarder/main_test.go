@@ -2,8 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,17 +13,15 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
+	"github.com/cognito-events/cognito-events/internal/lambdaruntime"
 )
 
 // The bootstrap tests build the real binary and run it against a local
 // Lambda Runtime API, as Lambda's provided.al2023 runtime would.
-
-const runtimePrefix = "/2018-06-01/runtime"
 
 var (
 	buildOnce sync.Once
@@ -61,97 +60,38 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// result is what the function posted for one invocation, or for init.
-type result struct {
-	id   string
-	kind string // response, error, init/error
-	body []byte
-	hdr  http.Header
-}
-
-// runtimeAPI is a local Lambda Runtime API: /next hands out the queued
-// payloads, /response, /error and /init/error are recorded.
-type runtimeAPI struct {
-	srv       *httptest.Server
-	queue     chan []byte
-	results   chan result
-	nexts     atomic.Int64
-	firstNext chan time.Time
-	seq       atomic.Int64
-}
-
-func newRuntimeAPI(tb testing.TB, buffer int) *runtimeAPI {
+// startBootstrap runs the bootstrap under a local Runtime API with env
+// only (no inherited environment) and stops it at cleanup.
+func startBootstrap(tb testing.TB, path string, stderr io.Writer, env ...string) *lambdaruntime.Function {
 	tb.Helper()
-	rt := &runtimeAPI{queue: make(chan []byte, buffer), results: make(chan result, buffer+1), firstNext: make(chan time.Time, 1)}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+runtimePrefix+"/invocation/next", func(w http.ResponseWriter, r *http.Request) {
-		if rt.nexts.Add(1) == 1 {
-			rt.firstNext <- time.Now()
-		}
-		select {
-		case payload := <-rt.queue:
-			id := fmt.Sprintf("req-%d", rt.seq.Add(1))
-			h := w.Header()
-			h.Set("Lambda-Runtime-Aws-Request-Id", id)
-			h.Set("Lambda-Runtime-Deadline-Ms", fmt.Sprint(time.Now().Add(30*time.Second).UnixMilli()))
-			h.Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:eu-west-1:111122223333:function:forwarder")
-			h.Set("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")
-			w.Write(payload)
-		case <-r.Context().Done():
-		}
+	f, err := lambdaruntime.Start(context.Background(), lambdaruntime.FunctionOptions{
+		Server:  lambdaruntime.Options{FunctionARN: "arn:aws:lambda:eu-west-1:111122223333:function:forwarder", Timeout: 20 * time.Second},
+		Process: lambdaruntime.ProcessOptions{Path: path, Env: env, Stderr: stderr},
 	})
-	record := func(kind string) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			body, _ := io.ReadAll(r.Body)
-			rt.results <- result{id: r.PathValue("id"), kind: kind, body: body, hdr: r.Header.Clone()}
-			w.WriteHeader(http.StatusAccepted)
-		}
-	}
-	mux.HandleFunc("POST "+runtimePrefix+"/invocation/{id}/response", record("response"))
-	mux.HandleFunc("POST "+runtimePrefix+"/invocation/{id}/error", record("error"))
-	mux.HandleFunc("POST "+runtimePrefix+"/init/error", record("init/error"))
-	rt.srv = httptest.NewServer(mux)
-	tb.Cleanup(rt.srv.Close)
-	return rt
-}
-
-func (rt *runtimeAPI) addr() string { return strings.TrimPrefix(rt.srv.URL, "http://") }
-
-func (rt *runtimeAPI) next(tb testing.TB) result {
-	tb.Helper()
-	select {
-	case r := <-rt.results:
-		return r
-	case <-time.After(20 * time.Second):
-		tb.Fatal("the function posted no result within 20s")
-		return result{}
-	}
-}
-
-// process runs the bootstrap with env only (no inherited environment).
-type process struct {
-	cmd    *exec.Cmd
-	stderr *bytes.Buffer
-	start  time.Time
-	exited chan error
-}
-
-func startBootstrap(tb testing.TB, path string, env ...string) *process {
-	tb.Helper()
-	p := &process{cmd: exec.Command(path), stderr: &bytes.Buffer{}, exited: make(chan error, 1)}
-	p.cmd.Env = env
-	p.cmd.Stderr = p.stderr
-	p.cmd.Stdout = io.Discard
-	p.start = time.Now()
-	if err := p.cmd.Start(); err != nil {
+	if err != nil {
 		tb.Fatalf("starting bootstrap: %v", err)
 	}
-	go func() { p.exited <- p.cmd.Wait() }()
-	tb.Cleanup(func() {
-		p.cmd.Process.Kill()
-		<-p.exited
-	})
-	return p
+	tb.Cleanup(func() { f.Close() })
+	return f
+}
+
+// lockedBuffer is a bytes.Buffer the process's output goroutine and the
+// test can share.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestBootstrap(t *testing.T) {
@@ -159,6 +99,7 @@ func TestBootstrap(t *testing.T) {
 		t.Skip("builds and runs the bootstrap binary")
 	}
 	path := bootstrap(t)
+	ctx := context.Background()
 
 	t.Run("forwards events end to end", func(t *testing.T) {
 		var mu sync.Mutex
@@ -170,62 +111,59 @@ func TestBootstrap(t *testing.T) {
 			w.WriteHeader(http.StatusAccepted)
 		}))
 		defer sinkSrv.Close()
-		rt := newRuntimeAPI(t, 4)
-		rt.queue <- fwtest.Fixture(t, "update-client.json")
-		rt.queue <- fwtest.Fixture(t, "identity-pool.json")
-		rt.queue <- fwtest.Fixture(t, "not-cloudtrail.json")
-		p := startBootstrap(t, path,
-			"AWS_LAMBDA_RUNTIME_API="+rt.addr(), "AWS_REGION=eu-west-1",
+		var stderr lockedBuffer
+		start := time.Now()
+		f := startBootstrap(t, path, &stderr, "AWS_REGION=eu-west-1",
 			"SINK_KIND=http", "SINK_URL="+sinkSrv.URL, "SINK_ALLOW_INSECURE=true", "SINK_HTTP_MODE=binary")
 
-		r := rt.next(t)
+		body, err := f.Invoke(ctx, fwtest.Fixture(t, "update-client.json"))
 		var res struct{ EventID, Outcome string }
-		if r.kind != "response" || r.id != "req-1" || json.Unmarshal(r.body, &res) != nil ||
+		if err != nil || json.Unmarshal(body, &res) != nil ||
 			res.EventID != "a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d" || res.Outcome != "delivered" {
-			t.Fatalf("first invocation: %s %s %s\nstderr:\n%s", r.kind, r.id, r.body, p.stderr)
+			t.Fatalf("first invocation: %s %v\nstderr:\n%s", body, err, stderr.String())
 		}
-		r = rt.next(t)
-		if r.kind != "response" || !strings.Contains(string(r.body), `"outcome":"skipped"`) {
-			t.Fatalf("second invocation: %s %s", r.kind, r.body)
+		body, err = f.Invoke(ctx, fwtest.Fixture(t, "identity-pool.json"))
+		if err != nil || !strings.Contains(string(body), `"outcome":"skipped"`) {
+			t.Fatalf("second invocation: %s %v", body, err)
 		}
-		r = rt.next(t)
-		if r.kind != "error" || r.id != "req-3" || !strings.Contains(string(r.body), "malformed input") {
-			t.Fatalf("third invocation: %s %s", r.kind, r.body)
+		_, err = f.Invoke(ctx, fwtest.Fixture(t, "not-cloudtrail.json"))
+		var fe *lambdaruntime.FunctionError
+		if !errors.As(err, &fe) || fe.RequestID == "" || !strings.Contains(fe.Message, "malformed input") {
+			t.Fatalf("third invocation: %v, want a function error", err)
 		}
 		mu.Lock()
 		defer mu.Unlock()
 		if len(received) != 1 || received[0].Get("Ce-Id") != "a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d" {
 			t.Fatalf("sink received %d requests: %v", len(received), received)
 		}
-		t.Logf("process start to first /next: %v", (<-rt.firstNext).Sub(p.start))
+		t.Logf("process start to first /next: %v", f.ReadyAt().Sub(start))
 	})
 
 	t.Run("bad configuration is an init error naming the variable", func(t *testing.T) {
-		rt := newRuntimeAPI(t, 1)
-		p := startBootstrap(t, path, "AWS_LAMBDA_RUNTIME_API="+rt.addr(), "SINK_KIND=http", "SINK_URL=http://insecure.example", "SINK_TIMEOUT=soon")
-		r := rt.next(t)
-		var body struct{ ErrorMessage, ErrorType string }
-		if r.kind != "init/error" || json.Unmarshal(r.body, &body) != nil {
-			t.Fatalf("got %s %s, want init/error", r.kind, r.body)
+		f := startBootstrap(t, path, io.Discard, "SINK_KIND=http", "SINK_URL=http://insecure.example", "SINK_TIMEOUT=soon")
+		select {
+		case <-f.InitFailed():
+		case <-time.After(20 * time.Second):
+			t.Fatal("the function reported no init error within 20s")
 		}
+		ie := f.InitError()
 		for _, name := range []string{"SINK_URL", "SINK_TIMEOUT"} {
-			if !strings.Contains(body.ErrorMessage, name) {
-				t.Errorf("init error %q does not name %s", body.ErrorMessage, name)
+			if !strings.Contains(ie.Message, name) {
+				t.Errorf("init error %q does not name %s", ie.Message, name)
 			}
 		}
-		if body.ErrorType != "Runtime.ConfigError" || r.hdr.Get("Lambda-Runtime-Function-Error-Type") != "Runtime.ConfigError" {
-			t.Errorf("error type %q / header %q", body.ErrorType, r.hdr.Get("Lambda-Runtime-Function-Error-Type"))
+		if ie.Type != "Runtime.ConfigError" || ie.HeaderType != "Runtime.ConfigError" {
+			t.Errorf("error type %q / header %q", ie.Type, ie.HeaderType)
 		}
 		select {
-		case err := <-p.exited:
-			if code := p.cmd.ProcessState.ExitCode(); code != 1 {
-				t.Fatalf("exit %v (code %d), want 1", err, code)
+		case <-f.Process.Done():
+			if code := f.Process.ExitCode(); code != 1 {
+				t.Fatalf("exit %v (code %d), want 1", f.Process.Err(), code)
 			}
-			p.exited <- err // for the cleanup
 		case <-time.After(10 * time.Second):
 			t.Fatal("the process did not exit after the init error")
 		}
-		if rt.nexts.Load() != 0 {
+		if f.Nexts() != 0 {
 			t.Fatal("the process asked for an invocation despite its bad configuration")
 		}
 	})
@@ -243,23 +181,22 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportAllocs()
 	var total time.Duration
 	for b.Loop() {
-		rt := newRuntimeAPI(b, 1)
-		p := exec.Command(path)
-		p.Env = []string{"AWS_LAMBDA_RUNTIME_API=" + rt.addr(), "AWS_REGION=eu-west-1",
-			"SINK_KIND=http", "SINK_URL=" + sinkSrv.URL, "SINK_ALLOW_INSECURE=true"}
 		start := time.Now()
-		if err := p.Start(); err != nil {
+		f, err := lambdaruntime.Start(context.Background(), lambdaruntime.FunctionOptions{
+			Process: lambdaruntime.ProcessOptions{Path: path, Env: []string{"AWS_REGION=eu-west-1",
+				"SINK_KIND=http", "SINK_URL=" + sinkSrv.URL, "SINK_ALLOW_INSECURE=true"}},
+		})
+		if err != nil {
 			b.Fatalf("starting: %v", err)
 		}
 		select {
-		case first := <-rt.firstNext:
-			total += first.Sub(start)
+		case <-f.Ready():
+			total += f.ReadyAt().Sub(start)
 		case <-time.After(10 * time.Second):
+			f.Close()
 			b.Fatal("no /next within 10s")
 		}
-		p.Process.Kill()
-		p.Wait()
-		rt.srv.Close()
+		f.Close()
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms-to-first-next")
 }

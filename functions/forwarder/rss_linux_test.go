@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -31,31 +33,25 @@ func BenchmarkForward10k(b *testing.B) {
 	var peakKB int64
 	for b.Loop() {
 		received.Store(0)
-		rt := newRuntimeAPI(b, events)
-		for range events {
-			rt.queue <- payload
-		}
-		p := startBootstrap(b, path, "AWS_LAMBDA_RUNTIME_API="+rt.addr(), "AWS_REGION=eu-west-1",
+		f := startBootstrap(b, path, io.Discard, "AWS_REGION=eu-west-1",
 			"SINK_KIND=http", "SINK_URL="+sinkSrv.URL, "SINK_ALLOW_INSECURE=true")
 		start := time.Now()
 		for i := range events {
-			r := rt.next(b)
-			if r.kind != "response" {
-				b.Fatalf("invocation %d: %s %s", i, r.kind, r.body)
+			if _, err := f.Invoke(context.Background(), payload); err != nil {
+				b.Fatalf("invocation %d: %v", i, err)
 			}
 		}
 		elapsed := time.Since(start)
-		p.cmd.Process.Kill()
-		err := <-p.exited
-		p.exited <- err // for the cleanup
+		if err := f.Close(); err != nil {
+			b.Fatalf("stopping the bootstrap: %v", err)
+		}
 		if n := received.Load(); n != events {
 			b.Fatalf("sink received %d events, want %d", n, events)
 		}
-		if ru, ok := p.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		if ru, ok := f.Process.State().SysUsage().(*syscall.Rusage); ok {
 			peakKB = max(peakKB, ru.Maxrss) // kilobytes on Linux
 		}
 		b.ReportMetric(float64(elapsed.Microseconds())/events, "µs/event")
-		rt.srv.Close()
 	}
 	b.ReportMetric(float64(peakKB)/1024, "peak-RSS-MB")
 }
