@@ -64,3 +64,17 @@ destroy: build $(CDK)
 
 clean:
 	rm -rf build cdk.out
+
+## demo: the whole pipeline on this machine, no AWS account needed: builds
+## the functions and synthesizes the app (make synth, which runs npm ci on
+## first use), builds the forwarder bootstrap and the CLI for this machine
+## under build/demo/, then replays testdata/envelopes through the
+## synthesized rules into the real bootstrap and a local CloudEvents sink
+## (docs/demo.md).
+DEMO_DIR := build/demo
+.PHONY: demo
+demo: synth
+	CGO_ENABLED=0 GOOS=$$($(GO) env GOHOSTOS) GOARCH=$$($(GO) env GOHOSTARCH) $(GO) build -tags lambda.norpc -trimpath \
+		-ldflags '-s -w' -o $(DEMO_DIR)/forwarder/bootstrap ./functions/forwarder
+	GOOS=$$($(GO) env GOHOSTOS) GOARCH=$$($(GO) env GOHOSTARCH) $(GO) build -o $(DEMO_DIR)/cognito-events ./cmd/cognito-events
+	$(DEMO_DIR)/cognito-events demo --templates cdk.out --bootstrap $(DEMO_DIR)/forwarder/bootstrap --fixtures testdata/envelopes

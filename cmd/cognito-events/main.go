@@ -20,6 +20,7 @@ Usage:
 
 Commands:
   normalize   turn CloudTrail records (envelopes or bare records) into CloudEvents
+  demo        run the synthesized rules and the real forwarder locally on the fixtures
 
 Run "cognito-events <command> --help" for a command's flags.
 `
@@ -37,6 +38,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "normalize":
 		return runNormalize(args[1:], stdin, stdout, stderr)
+	case "demo":
+		return runDemo(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/cognito-events/cognito-events/events"
+)
+
+// The demo tests run the real forwarder bootstrap, built for this machine,
+// against testdata/demo: a hand-written template in the shape infra/stack.go
+// synthesizes, with a direct route (rule → function, state ENABLED) and a
+// buffered one (rule → SQS queue → event source mapping, batch size 2,
+// state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS).
+
+const demoTemplates = "testdata/demo"
+
+var (
+	demoBuildOnce sync.Once
+	demoBuildDir  string
+	demoBuildErr  error
+	demoBuildOut  []byte
+)
+
+// demoBootstrap builds functions/forwarder for the host once per test
+// binary, with the tag make build uses.
+func demoBootstrap(tb testing.TB) string {
+	tb.Helper()
+	if testing.Short() {
+		tb.Skip("builds and runs the forwarder bootstrap")
+	}
+	demoBuildOnce.Do(func() {
+		demoBuildDir, demoBuildErr = os.MkdirTemp("", "demo-bootstrap")
+		if demoBuildErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-ldflags", "-s -w", "-o", filepath.Join(demoBuildDir, "bootstrap"), "../../functions/forwarder")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		demoBuildOut, demoBuildErr = cmd.CombinedOutput()
+	})
+	if demoBuildErr != nil {
+		tb.Fatalf("building the forwarder bootstrap: %v\n%s", demoBuildErr, demoBuildOut)
+	}
+	tb.Cleanup(func() { assertNoProcess(tb, filepath.Join(demoBuildDir, "bootstrap")) })
+	return filepath.Join(demoBuildDir, "bootstrap")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoBuildDir != "" {
+		os.RemoveAll(demoBuildDir)
+	}
+	os.Exit(code)
+}
+
+// assertNoProcess fails unless no live process runs the executable path.
+func assertNoProcess(tb testing.TB, path string) {
+	tb.Helper()
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		cmdline, err := os.ReadFile(p)
+		if err != nil || !bytes.HasPrefix(cmdline, []byte(path+"\x00")) {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join(filepath.Dir(p), "stat"))
+		if err == nil && strings.Contains(string(stat), ") Z") {
+			continue // a zombie: dead, not yet reaped by its parent
+		}
+		tb.Errorf("a bootstrap process is still running: %s", filepath.Dir(p))
+	}
+}
+
+// expectedIDs normalises the named envelopes with the contract: the ids
+// the sink must receive.
+func expectedIDs(tb testing.TB, names ...string) []string {
+	tb.Helper()
+	var ids []string
+	for _, name := range names {
+		data, err := os.ReadFile(repoFile("testdata", "envelopes", name))
+		if err != nil {
+			tb.Fatalf("reading fixture: %v", err)
+		}
+		ev, err := events.Normalize(data)
+		if err != nil {
+			tb.Fatalf("normalising %s: %v", name, err)
+		}
+		ids = append(ids, ev.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func TestDemo(t *testing.T) {
+	boot := demoBootstrap(t)
+	var out bytes.Buffer
+	s, err := demo(context.Background(), demoOptions{Templates: demoTemplates, Bootstrap: boot, Fixtures: repoFile("testdata", "envelopes")}, &out)
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	if !s.ok() {
+		t.Fatalf("demo not ok:\n%s", out.String())
+	}
+	if len(s.Routes) != 2 {
+		t.Fatalf("%d routes, want 2\n%s", len(s.Routes), out.String())
+	}
+
+	tests := []struct {
+		name                                string
+		route                               demoCount
+		buffered                            bool
+		matched, delivered, skipped, failed int
+		deliveredFiles                      []string
+	}{
+		{
+			// DescribeUserPoolClient is read-only: a rule in state ENABLED
+			// never sees it although the pattern lists it.
+			name: "direct", route: s.Routes[1],
+			matched: 3, delivered: 3,
+			deliveredFiles: []string{"CreateUserPoolClient.json", "DeleteUserPoolClient.json", "UpdateUserPoolClient.json"},
+		},
+		{
+			// All management events: read-only and failed calls too; the
+			// identity-pool record matches the pattern and the forwarder
+			// skips it.
+			name: "buffered", route: s.Routes[0], buffered: true,
+			matched: 6, delivered: 5, skipped: 1,
+			deliveredFiles: []string{"AdminCreateUser.json", "AdminCreateUser-failed.json", "DescribeUserPool.json", "DescribeUserPool-failed.json", "DescribeUserPoolClient.json"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.route
+			if c.Route.Rule.Name != tt.name || c.Route.Rule.Region != "eu-west-1" || c.Route.Buffered != tt.buffered {
+				t.Fatalf("route %+v", c.Route.Rule)
+			}
+			if c.Matched != tt.matched || c.Delivered != tt.delivered || c.Skipped != tt.skipped || c.Failed != tt.failed || c.Received != tt.delivered {
+				t.Fatalf("matched %d delivered %d skipped %d failed %d received %d, want %d %d %d %d %d",
+					c.Matched, c.Delivered, c.Skipped, c.Failed, c.Received, tt.matched, tt.delivered, tt.skipped, tt.failed, tt.delivered)
+			}
+			want := expectedIDs(t, tt.deliveredFiles...)
+			if !slices.Equal(c.ReceivedIDs, want) {
+				t.Fatalf("the sink received %v, want %v", c.ReceivedIDs, want)
+			}
+			delivered := slices.Sorted(slices.Values(c.DeliveredIDs))
+			if !slices.Equal(delivered, want) {
+				t.Fatalf("the forwarder delivered %v, want %v", delivered, want)
+			}
+		})
+	}
+
+	t.Run("environment from the template, sink replaced", func(t *testing.T) {
+		env := s.Routes[1].Route.processEnv("http://127.0.0.1:1/direct/eu-west-1")
+		for _, want := range []string{"SINK_KIND=http", "SINK_URL=http://127.0.0.1:1/direct/eu-west-1", "SINK_ALLOW_INSECURE=true", "SINK_AUTH=none",
+			"SINK_HTTP_MODE=structured", "SINK_TIMEOUT=5s", "RETRY_MAX_ATTEMPTS=2", "RETRY_BASE_DELAY=10ms", "AWS_REGION=eu-west-1", "AWS_LAMBDA_LOG_LEVEL=INFO"} {
+			if !slices.Contains(env, want) {
+				t.Errorf("environment lacks %s: %v", want, env)
+			}
+		}
+		for _, v := range env {
+			if strings.HasPrefix(v, "SINK_AUTH_SECRET=") || strings.Contains(v, "example.com") {
+				t.Errorf("the configured sink leaked into the environment: %s", v)
+			}
+		}
+		benv := s.Routes[0].Route.processEnv("http://x")
+		if !slices.Contains(benv, "POOL_CLIENT_MAP=3n4b5urk1ft4fl3mg5e62d9ado=us-east-1_Xk3mQ9pLw") || slices.ContainsFunc(benv, func(v string) bool { return strings.HasPrefix(v, "SINK_EVENTBRIDGE_BUS=") }) {
+			t.Errorf("buffered environment: %v", benv)
+		}
+	})
+}
+
+func TestDemoCommand(t *testing.T) {
+	boot := demoBootstrap(t)
+	fixtures := repoFile("testdata", "envelopes")
+
+	t.Run("summary and exit 0", func(t *testing.T) {
+		code, out, errOut := runCLI(t, "", "demo", "--templates", demoTemplates, "--bootstrap", boot, "--fixtures", fixtures)
+		if code != exitOK {
+			t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		for _, re := range []string{
+			`(?m)^buffered\s+eu-west-1\s+ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS\s+6\s+5\s+1\s+0\s+5\s*$`,
+			`(?m)^direct\s+eu-west-1\s+ENABLED\s+3\s+3\s+0\s+0\s+3\s*$`,
+			`The demo sends every route to it`,
+			`Summary \(\d+ events replayed\)`,
+		} {
+			if !regexp.MustCompile(re).MatchString(out) {
+				t.Errorf("output does not match %s:\n%s", re, out)
+			}
+		}
+	})
+
+	t.Run("--logs keeps the forwarders' log lines", func(t *testing.T) {
+		logs := filepath.Join(t.TempDir(), "demo.log")
+		code, out, _ := runCLI(t, "", "demo", "--templates", demoTemplates, "--bootstrap", boot, "--fixtures", fixtures, "--logs", logs)
+		data, err := os.ReadFile(logs)
+		if code != exitOK || err != nil {
+			t.Fatalf("exit %d, reading logs: %v\n%s", code, err, out)
+		}
+		if n := strings.Count(string(data), `"outcome":"delivered"`); n != 8 {
+			t.Fatalf("%d delivered log lines, want 8 (3 direct, 5 buffered):\n%s", n, data)
+		}
+	})
+
+	t.Run("a forwarder that cannot start fails its route and the exit status", func(t *testing.T) {
+		data, err := os.ReadFile(filepath.Join(demoTemplates, "cognito-events-eu-west-1.template.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := strings.Replace(string(data), `"RETRY_MAX_ATTEMPTS": "2",
+      "SINK_AUTH"`, `"RETRY_MAX_ATTEMPTS": "many",
+      "SINK_AUTH"`, 1)
+		if bad == string(data) {
+			t.Fatal("the fixture template changed; update this test")
+		}
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "cognito-events-eu-west-1.template.json"), []byte(bad), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := runCLI(t, "", "demo", "--templates", dir, "--bootstrap", boot, "--fixtures", fixtures)
+		if code != exitFailures {
+			t.Fatalf("exit %d, want 1\n%s", code, out)
+		}
+		if !regexp.MustCompile(`(?m)^direct\s+eu-west-1\s+ENABLED\s+3\s+0\s+0\s+3\s+0\s*$`).MatchString(out) || !strings.Contains(out, "RETRY_MAX_ATTEMPTS") {
+			t.Fatalf("output:\n%s\nstderr:\n%s", out, errOut)
+		}
+	})
+
+	t.Run("interrupted: stops the forwarder and the sink", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		w := &cancelWriter{on: "delivered", cancel: cancel}
+		_, err := demo(ctx, demoOptions{Templates: demoTemplates, Bootstrap: boot, Fixtures: fixtures}, w)
+		if err == nil || !strings.Contains(err.Error(), "interrupted") {
+			t.Fatalf("got %v, want an interruption", err)
+		}
+		assertNoProcess(t, boot)
+	})
+
+	usage := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"help", []string{"demo", "--help"}, exitOK, "--templates"},
+		{"stray argument", []string{"demo", "extra"}, exitUsage, "unexpected arguments"},
+		{"no templates", []string{"demo", "--templates", "testdata/nonexistent", "--bootstrap", boot, "--fixtures", fixtures}, exitFailures, "run make synth"},
+		{"no bootstrap", []string{"demo", "--templates", demoTemplates, "--bootstrap", "testdata/nonexistent", "--fixtures", fixtures}, exitFailures, "make demo"},
+		{"no fixtures", []string{"demo", "--templates", demoTemplates, "--bootstrap", boot, "--fixtures", "testdata/nonexistent"}, exitFailures, "no *.json"},
+	}
+	for _, tt := range usage {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, "", tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Fatalf("exit %d, stderr:\n%s\nwant %d and %q", code, errOut, tt.code, tt.want)
+			}
+		})
+	}
+}
+
+// cancelWriter cancels once the output contains on.
+type cancelWriter struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	on     string
+	cancel context.CancelFunc
+}
+
+func (w *cancelWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if strings.Contains(w.buf.String(), w.on) {
+		w.cancel()
+	}
+	return len(p), nil
+}
