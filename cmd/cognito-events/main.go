@@ -20,6 +20,9 @@ Usage:
 
 Commands:
   normalize   turn CloudTrail records (envelopes or bare records) into CloudEvents
+  patterns    print each route's EventBridge rule pattern
+  match       say which routes' rules match each event, and why not the others
+  sink        run a local CloudEvents receiver that prints what arrives
   demo        run the synthesized rules and the real forwarder locally on the fixtures
 
 Run "cognito-events <command> --help" for a command's flags.
@@ -38,6 +41,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "normalize":
 		return runNormalize(args[1:], stdin, stdout, stderr)
+	case "patterns":
+		return runPatterns(args[1:], stdout, stderr)
+	case "match":
+		return runMatch(args[1:], stdin, stdout, stderr)
+	case "sink":
+		return runSink(args[1:], stdout, stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -78,13 +78,11 @@ const (
 	templateSuffix = ".template.json"
 )
 
-// template is the part of a CloudFormation template read here.
-type template struct {
-	Resources map[string]struct {
-		Type       string                     `json:"Type"`
-		Properties json.RawMessage            `json:"Properties"`
-		Metadata   map[string]json.RawMessage `json:"Metadata"`
-	} `json:"Resources"`
+// resource is the part of a template's resource read here.
+type resource struct {
+	Type       string                     `json:"Type"`
+	Properties json.RawMessage            `json:"Properties"`
+	Metadata   map[string]json.RawMessage `json:"Metadata"`
 }
 
 // ruleProperties are the AWS::Events::Rule properties read here.
@@ -101,19 +99,29 @@ type ruleProperties struct {
 // name from its description; a rule with neither is named by its logical
 // id. Rules without EventPattern (schedules) are left out.
 func FromTemplate(tmpl []byte) ([]Route, error) {
-	var t template
+	var t struct {
+		Resources json.RawMessage `json:"Resources"`
+	}
 	if err := json.Unmarshal(tmpl, &t); err != nil {
-		return nil, fmt.Errorf("reading template: %w", err)
+		return nil, fmt.Errorf("reading template: %w", describeJSONError(err))
+	}
+	var resources map[string]json.RawMessage
+	if err := json.Unmarshal(t.Resources, &resources); err != nil || resources == nil {
+		return nil, fmt.Errorf("reading template: Resources: want an object of resources (is this a CloudFormation template?)")
 	}
 	var routes []Route
-	for id, res := range t.Resources {
+	for id, raw := range resources {
+		var res resource
+		if err := json.Unmarshal(raw, &res); err != nil {
+			return nil, fmt.Errorf("reading template: resource %s: %w", id, describeJSONError(err))
+		}
 		if res.Type != typeRule {
 			continue
 		}
 		var props ruleProperties
 		if len(res.Properties) > 0 {
 			if err := json.Unmarshal(res.Properties, &props); err != nil {
-				return nil, fmt.Errorf("reading rule %s: Properties: %w", id, err)
+				return nil, fmt.Errorf("reading rule %s: Properties: %w", id, describeJSONError(err))
 			}
 		}
 		if len(props.EventPattern) == 0 || string(props.EventPattern) == "null" {
@@ -174,6 +182,9 @@ func sortRoutes(routes []Route) {
 // cdk.out directory). A rule whose region its template does not say gets
 // it from the file name cognito-events-REGION.template.json.
 func FromTemplates(dir string) ([]Route, error) {
+	if _, err := os.ReadDir(dir); err != nil {
+		return nil, fmt.Errorf("listing templates: %w", err)
+	}
 	paths, err := filepath.Glob(filepath.Join(dir, "*"+templateSuffix))
 	if err != nil {
 		return nil, fmt.Errorf("listing templates in %s: %w", dir, err)
@@ -263,4 +274,16 @@ var detailTypes = map[string]string{
 	events.EventTypeServiceEvent: events.DetailTypeServiceEvent,
 	"AwsConsoleSignIn":           "AWS Console Sign In via CloudTrail",
 	"AwsConsoleAction":           "AWS Console Action via CloudTrail",
+}
+
+// describeJSONError says where JSON decoding failed without Go type names.
+func describeJSONError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		if te.Field != "" {
+			return fmt.Errorf("%s: found a JSON %s of the wrong type", te.Field, te.Value)
+		}
+		return fmt.Errorf("want a JSON object, found a JSON %s", te.Value)
+	}
+	return err
 }

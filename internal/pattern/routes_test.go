@@ -78,6 +78,11 @@ func TestFromTemplate(t *testing.T) {
 func TestFromTemplateErrors(t *testing.T) {
 	tests := []struct{ name, template, want string }{
 		{"not JSON", `{`, "reading template"},
+		{"array", `[]`, "reading template: want a JSON object, found a JSON array"},
+		{"no resources", `{}`, "reading template: Resources: want an object of resources"},
+		{"resources a list", `{"Resources":[]}`, "reading template: Resources: want an object of resources"},
+		{"resource not an object", `{"Resources":{"R":5}}`, "reading template: resource R: want a JSON object, found a JSON number"},
+		{"type not a string", `{"Resources":{"R":{"Type":5}}}`, "reading template: resource R: Type: found a JSON number of the wrong type"},
 		{"properties not an object", `{"Resources":{"R":{"Type":"AWS::Events::Rule","Properties":[1]}}}`, "reading rule R: Properties"},
 		{"bad pattern", `{"Resources":{"R":{"Type":"AWS::Events::Rule","Properties":{"EventPattern":{"source":"x"}}}}}`, "reading rule R: EventPattern: invalid event pattern: source: want an array"},
 		{"bad pattern string", `{"Resources":{"R":{"Type":"AWS::Events::Rule","Properties":{"EventPattern":"{\"source\":[]}"}}}}`, "reading rule R: EventPattern: invalid event pattern: source: empty array"},

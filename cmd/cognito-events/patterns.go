@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/cognito-events/cognito-events/internal/pattern"
+)
+
+// ruleFlags choose where patterns and match read the routes' rules: the
+// configuration (cdk.json), one synthesized template, or a cdk.out
+// directory of them.
+type ruleFlags struct {
+	config    string
+	template  string
+	templates string
+}
+
+func (f *ruleFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.config, "config", "cdk.json", "read the rules from the CDK app's configuration `FILE` (context key \"cognito-events\")")
+	fs.StringVar(&f.template, "template", "", "read the rules from a synthesized CloudFormation template `FILE` (cdk.out/*.template.json)")
+	fs.StringVar(&f.templates, "templates", "", "read the rules from every *.template.json in `DIR` (cdk.out)")
+}
+
+// load reads the rules from the one source the flags chose; choosing more
+// than one is a usage error (errRuleFlags).
+func (f *ruleFlags) load(fs *flag.FlagSet) ([]pattern.Route, string, error) {
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	n := 0
+	for _, name := range []string{"config", "template", "templates"} {
+		if set[name] {
+			n++
+		}
+	}
+	if n > 1 {
+		return nil, "", fmt.Errorf("%w: give one of --config, --template and --templates", errRuleFlags)
+	}
+	var routes []pattern.Route
+	var source string
+	var err error
+	switch {
+	case set["template"]:
+		source = f.template
+		var data []byte
+		if data, err = os.ReadFile(f.template); err == nil {
+			routes, err = pattern.FromTemplate(data)
+		}
+	case set["templates"]:
+		source = f.templates
+		routes, err = pattern.FromTemplates(f.templates)
+	default:
+		source = f.config
+		var data []byte
+		if data, err = os.ReadFile(f.config); err == nil {
+			routes, err = pattern.FromConfig(data)
+		}
+	}
+	if err != nil {
+		return nil, source, fmt.Errorf("reading rules from %s: %w", source, err)
+	}
+	if len(routes) == 0 {
+		return nil, source, fmt.Errorf("reading rules from %s: no EventBridge rule with an event pattern", source)
+	}
+	return routes, source, nil
+}
+
+var errRuleFlags = errors.New("conflicting flags")
+
+// ruleLabel names a route's rule in reports: "name (region)".
+func ruleLabel(r pattern.Route) string {
+	if r.Region == "" {
+		return r.Name
+	}
+	return r.Name + " (" + r.Region + ")"
+}
+
+// ruleExit reports a failure of ruleFlags.load and returns the exit code.
+func ruleExit(cmd string, err error, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+	if errors.Is(err, errRuleFlags) {
+		return exitUsage
+	}
+	return exitFailures
+}
+
+func runPatterns(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("patterns", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var rf ruleFlags
+	rf.register(fs)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: cognito-events patterns [--config cdk.json | --template FILE | --templates DIR]
+
+Prints each route's EventBridge rule: its name, region, rule state and event
+pattern (indented JSON). With --config (the default, ./cdk.json) the patterns
+are generated from the configuration as the CDK app generates them; with
+--template or --templates they are read from the synthesized templates
+(make synth writes them to cdk.out/).
+Exit status: 0 ok, 1 the rules could not be read, 2 usage error.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "patterns: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	routes, _, err := rf.load(fs)
+	if err != nil {
+		return ruleExit("patterns", err, stderr)
+	}
+	var b bytes.Buffer
+	for i, r := range routes {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "route %s\n", r.Name)
+		if r.Region != "" {
+			fmt.Fprintf(&b, "region %s\n", r.Region)
+		}
+		if r.Rule != "" {
+			fmt.Fprintf(&b, "rule %s\n", r.Rule)
+		}
+		fmt.Fprintf(&b, "state %s\n", r.State)
+		if err := json.Indent(&b, []byte(r.Pattern.String()), "", "  "); err != nil {
+			fmt.Fprintf(stderr, "patterns: route %s: %v\n", r.Name, err) // a compiled pattern is JSON: cannot happen
+			return exitFailures
+		}
+		b.WriteByte('\n')
+	}
+	if _, err := stdout.Write(b.Bytes()); err != nil {
+		fmt.Fprintf(stderr, "patterns: writing output: %v\n", err)
+		return exitFailures
+	}
+	return exitOK
+}
