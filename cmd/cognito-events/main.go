@@ -24,6 +24,8 @@ Commands:
   match       say which routes' rules match each event, and why not the others
   sink        run a local CloudEvents receiver that prints what arrives
   demo        run the synthesized rules and the real forwarder locally on the fixtures
+  replay      send records through a route's rule pattern and forwarder
+  backfill    recover a route's events from CloudTrail LookupEvents and deliver them
 
 Run "cognito-events <command> --help" for a command's flags.
 `
@@ -49,6 +51,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runSink(args[1:], stdout, stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
+	case "replay":
+		return runReplay(args[1:], stdin, stdout, stderr)
+	case "backfill":
+		return runBackfill(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
