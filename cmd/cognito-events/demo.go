@@ -38,8 +38,10 @@ Runs the whole pipeline locally, with no AWS account: for each route's rule
 in the synthesized CloudFormation templates (DIR/*.template.json, written by
 "make synth"), it starts the real forwarder bootstrap under a local Lambda
 Runtime API with the environment the template gives the route's function,
-replays every event in the fixtures directory through the rule's event
-pattern and state as EventBridge would, invokes the forwarder with the
+replays every event in the fixtures directory through the rule as
+EventBridge would (events of the rule's region only; the rule's event
+pattern; read-only calls only in state
+ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS), invokes the forwarder with the
 matched ones (an SQS batch for a buffered route) and prints what a local
 CloudEvents sink receives, then a summary per route.
 
@@ -191,6 +193,9 @@ func (s demoSummary) ok() bool {
 type demoFixture struct {
 	Name     string
 	Envelope []byte
+	// Region is the envelope's region: only the rules of that region's
+	// default bus see the event.
+	Region string
 }
 
 // demo runs the demo and prints to stdout. An error means it could not
@@ -273,7 +278,12 @@ func demoRunRoute(ctx context.Context, r *demoRoute, fixtures []demoFixture, sin
 		r.Rule.Name, r.Rule.Region, r.Rule.Rule, r.Rule.State, r.Function, mode, orNone(r.Env[fwconfig.EnvSinkKind]))
 
 	var matched []demoFixture
+	otherRegion := 0
 	for _, f := range fixtures {
+		if r.Rule.Region != "" && f.Region != r.Rule.Region {
+			otherRegion++
+			continue
+		}
 		res, err := r.Rule.Match(f.Envelope)
 		if err != nil {
 			c.Problems = append(c.Problems, fmt.Sprintf("%s: %v", f.Name, err))
@@ -284,6 +294,9 @@ func demoRunRoute(ctx context.Context, r *demoRoute, fixtures []demoFixture, sin
 		}
 	}
 	c.Matched = len(matched)
+	if otherRegion > 0 {
+		fmt.Fprintf(out, "   %d of the %d events are from other regions than %s: CloudTrail delivers an event only to its own region's default bus, so this rule never sees them\n", otherRegion, len(fixtures), r.Rule.Region)
+	}
 	if len(matched) == 0 {
 		fmt.Fprintln(out, "   no event matches the rule; the forwarder is not started")
 		return c, nil
@@ -670,8 +683,10 @@ func demoQueueFunction(t cfnTemplate, queue string) (string, int, error) {
 	return "", 0, fmt.Errorf("the rule's target is queue %s, and no event source mapping reads it", queue)
 }
 
-// demoFixtures reads every *.json of dir, sorted by name, wrapping bare
-// records in an envelope as EventBridge does.
+// demoFixtures reads every *.json of dir, sorted by name: each holds one
+// event, a JSON array of them or JSON lines (as "normalize" reads them).
+// Bare CloudTrail records are wrapped in an envelope as EventBridge does.
+// A file with more than one record names each FILE#N.
 func demoFixtures(dir string) ([]demoFixture, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil || len(paths) == 0 {
@@ -684,11 +699,31 @@ func demoFixtures(dir string) ([]demoFixture, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading fixture: %w", err)
 		}
-		env, err := pattern.Envelope(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
+		var recs []inputRecord
+		for rec := range splitRecords(data) {
+			recs = append(recs, rec)
 		}
-		fixtures = append(fixtures, demoFixture{Name: filepath.Base(p), Envelope: env})
+		if len(recs) == 0 {
+			return nil, fmt.Errorf("%s: no record", p)
+		}
+		for _, rec := range recs {
+			name := filepath.Base(p)
+			if len(recs) > 1 {
+				name += "#" + strconv.Itoa(rec.index)
+			}
+			where := fmt.Sprintf("%s: record %d (line %d)", p, rec.index, rec.line)
+			env, err := pattern.Envelope(rec.data)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+			var head struct {
+				Region string `json:"region"`
+			}
+			if err := json.Unmarshal(env, &head); err != nil {
+				return nil, fmt.Errorf("%s: region: %w", where, err)
+			}
+			fixtures = append(fixtures, demoFixture{Name: name, Envelope: env, Region: head.Region})
+		}
 	}
 	return fixtures, nil
 }

@@ -130,15 +130,17 @@ func TestDemo(t *testing.T) {
 			// All management events: read-only and failed calls too; the
 			// identity-pool record matches the pattern and the forwarder
 			// skips it.
+			// DescribeUserPool.json is from cn-north-1: never on this
+			// region's bus.
 			name: "buffered", route: s.Routes[0], buffered: true,
-			matched: 6, delivered: 5, skipped: 1,
-			deliveredFiles: []string{"AdminCreateUser.json", "AdminCreateUser-failed.json", "DescribeUserPool.json", "DescribeUserPool-failed.json", "DescribeUserPoolClient.json"},
+			matched: 5, delivered: 4, skipped: 1,
+			deliveredFiles: []string{"AdminCreateUser.json", "AdminCreateUser-failed.json", "DescribeUserPool-failed.json", "DescribeUserPoolClient.json"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := tt.route
-			if c.Route.Rule.Name != tt.name || c.Route.Rule.Region != "eu-west-1" || c.Route.Buffered != tt.buffered {
+			if c.Route.Rule.Name != tt.name || c.Route.Rule.Region != "us-east-1" || c.Route.Buffered != tt.buffered {
 				t.Fatalf("route %+v", c.Route.Rule)
 			}
 			if c.Matched != tt.matched || c.Delivered != tt.delivered || c.Skipped != tt.skipped || c.Failed != tt.failed || c.Received != tt.delivered {
@@ -157,9 +159,9 @@ func TestDemo(t *testing.T) {
 	}
 
 	t.Run("environment from the template, sink replaced", func(t *testing.T) {
-		env := s.Routes[1].Route.processEnv("http://127.0.0.1:1/direct/eu-west-1")
-		for _, want := range []string{"SINK_KIND=http", "SINK_URL=http://127.0.0.1:1/direct/eu-west-1", "SINK_ALLOW_INSECURE=true", "SINK_AUTH=none",
-			"SINK_HTTP_MODE=structured", "SINK_TIMEOUT=5s", "RETRY_MAX_ATTEMPTS=2", "RETRY_BASE_DELAY=10ms", "AWS_REGION=eu-west-1", "AWS_LAMBDA_LOG_LEVEL=INFO"} {
+		env := s.Routes[1].Route.processEnv("http://127.0.0.1:1/direct/us-east-1")
+		for _, want := range []string{"SINK_KIND=http", "SINK_URL=http://127.0.0.1:1/direct/us-east-1", "SINK_ALLOW_INSECURE=true", "SINK_AUTH=none",
+			"SINK_HTTP_MODE=structured", "SINK_TIMEOUT=5s", "RETRY_MAX_ATTEMPTS=2", "RETRY_BASE_DELAY=10ms", "AWS_REGION=us-east-1", "AWS_LAMBDA_LOG_LEVEL=INFO"} {
 			if !slices.Contains(env, want) {
 				t.Errorf("environment lacks %s: %v", want, env)
 			}
@@ -186,8 +188,8 @@ func TestDemoCommand(t *testing.T) {
 			t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 		}
 		for _, re := range []string{
-			`(?m)^buffered\s+eu-west-1\s+ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS\s+6\s+5\s+1\s+0\s+5\s*$`,
-			`(?m)^direct\s+eu-west-1\s+ENABLED\s+3\s+3\s+0\s+0\s+3\s*$`,
+			`(?m)^buffered\s+us-east-1\s+ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS\s+5\s+4\s+1\s+0\s+4\s*$`,
+			`(?m)^direct\s+us-east-1\s+ENABLED\s+3\s+3\s+0\s+0\s+3\s*$`,
 			`The demo sends every route to it`,
 			`Summary \(\d+ events replayed\)`,
 		} {
@@ -204,13 +206,69 @@ func TestDemoCommand(t *testing.T) {
 		if code != exitOK || err != nil {
 			t.Fatalf("exit %d, reading logs: %v\n%s", code, err, out)
 		}
-		if n := strings.Count(string(data), `"outcome":"delivered"`); n != 8 {
-			t.Fatalf("%d delivered log lines, want 8 (3 direct, 5 buffered):\n%s", n, data)
+		if n := strings.Count(string(data), `"outcome":"delivered"`); n != 7 {
+			t.Fatalf("%d delivered log lines, want 7 (3 direct, 4 buffered):\n%s", n, data)
+		}
+	})
+
+	t.Run("one stack per region: each rule sees its own region's events", func(t *testing.T) {
+		data, err := os.ReadFile(filepath.Join(demoTemplates, "cognito-events-us-east-1.template.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		for region, tmpl := range map[string]string{"us-east-1": string(data), "us-west-2": strings.ReplaceAll(string(data), "us-east-1", "us-west-2")} {
+			if err := os.WriteFile(filepath.Join(dir, "cognito-events-"+region+".template.json"), []byte(tmpl), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		code, out, errOut := runCLI(t, "", "demo", "--templates", dir, "--bootstrap", boot, "--fixtures", fixtures)
+		if code != exitOK {
+			t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+		}
+		for _, re := range []string{
+			`(?m)^buffered\s+us-east-1\s+ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS\s+5\s+4\s+1\s+0\s+4\s*$`,
+			`(?m)^buffered\s+us-west-2\s+ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS\s+0\s+0\s+0\s+0\s+0\s*$`,
+			`(?m)^direct\s+us-east-1\s+ENABLED\s+3\s+3\s+0\s+0\s+3\s*$`,
+			`(?m)^direct\s+us-west-2\s+ENABLED\s+0\s+0\s+0\s+0\s+0\s*$`,
+			`are from other regions than us-west-2`,
+		} {
+			if !regexp.MustCompile(re).MatchString(out) {
+				t.Errorf("output does not match %s:\n%s", re, out)
+			}
+		}
+	})
+
+	t.Run("bare records are wrapped as EventBridge does", func(t *testing.T) {
+		data, err := os.ReadFile(filepath.Join(demoTemplates, "cognito-events-us-east-1.template.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "cognito-events-us-west-2.template.json"), []byte(strings.ReplaceAll(string(data), "us-east-1", "us-west-2")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := runCLI(t, "", "demo", "--templates", dir, "--bootstrap", boot, "--fixtures", repoFile("testdata", "records"))
+		if code != exitOK {
+			t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+		}
+		// testdata/records: four us-west-2 files, one a page of three
+		// records (AdminEnableUser, RespondToAuthChallenge and one more).
+		for _, re := range []string{
+			`Summary \(6 events replayed\)`,
+			`(?m)^buffered\s+us-west-2\s+\S+\s+1\s+1\s+0\s+0\s+1\s*$`,
+			`(?m)^direct\s+us-west-2\s+\S+\s+1\s+1\s+0\s+0\s+1\s*$`,
+			`(?m)^   AdminCreateUser\.json\s+delivered 72e8c128-f245-460c-8b81-48bd86d6face$`,
+			`(?m)^   CreateUserPoolClient\.json\s+delivered 4f1c1d5c-63d4-4812-b85f-b29255dcc30f$`,
+		} {
+			if !regexp.MustCompile(re).MatchString(out) {
+				t.Errorf("output does not match %s:\n%s", re, out)
+			}
 		}
 	})
 
 	t.Run("a forwarder that cannot start fails its route and the exit status", func(t *testing.T) {
-		data, err := os.ReadFile(filepath.Join(demoTemplates, "cognito-events-eu-west-1.template.json"))
+		data, err := os.ReadFile(filepath.Join(demoTemplates, "cognito-events-us-east-1.template.json"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,14 +279,14 @@ func TestDemoCommand(t *testing.T) {
 			t.Fatal("the fixture template changed; update this test")
 		}
 		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "cognito-events-eu-west-1.template.json"), []byte(bad), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "cognito-events-us-east-1.template.json"), []byte(bad), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		code, out, errOut := runCLI(t, "", "demo", "--templates", dir, "--bootstrap", boot, "--fixtures", fixtures)
 		if code != exitFailures {
 			t.Fatalf("exit %d, want 1\n%s", code, out)
 		}
-		if !regexp.MustCompile(`(?m)^direct\s+eu-west-1\s+ENABLED\s+3\s+0\s+0\s+3\s+0\s*$`).MatchString(out) || !strings.Contains(out, "RETRY_MAX_ATTEMPTS") {
+		if !regexp.MustCompile(`(?m)^direct\s+us-east-1\s+ENABLED\s+3\s+0\s+0\s+3\s+0\s*$`).MatchString(out) || !strings.Contains(out, "RETRY_MAX_ATTEMPTS") {
 			t.Fatalf("output:\n%s\nstderr:\n%s", out, errOut)
 		}
 	})
