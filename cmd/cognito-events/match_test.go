@@ -176,3 +176,35 @@ func TestMatchErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCLIDocMatchExample keeps the match example of docs/cli.md in step
+// with the command: the lines after the example's command line are its
+// output for the repository's cdk.json.
+func TestCLIDocMatchExample(t *testing.T) {
+	doc, err := os.ReadFile(repoFile("docs", "cli.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const prompt = "$ cognito-events match "
+	_, rest, ok := strings.Cut(string(doc), prompt)
+	if !ok {
+		t.Fatalf("docs/cli.md has no %q example", prompt)
+	}
+	cmdLine, rest, _ := strings.Cut(rest, "\n")
+	example, _, ok := strings.Cut(rest, "```")
+	if !ok {
+		t.Fatal("the example's code block does not end")
+	}
+	args := []string{"match", "--config", repoFile("cdk.json")}
+	for _, f := range strings.Fields(cmdLine) {
+		args = append(args, repoFile(strings.Split(f, "/")...))
+	}
+	code, out, errOut := runCLI(t, "", args...)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	out = strings.ReplaceAll(out, repoFile()+string(filepath.Separator), "")
+	if out != example {
+		t.Errorf("docs/cli.md example:\n%s\nthe command prints:\n%s", example, out)
+	}
+}

@@ -103,6 +103,10 @@ Flags:
 		fmt.Fprintf(stderr, "sink: serving: %v\n", err)
 		code = exitFailures
 	}
-	fmt.Fprintf(stdout, "sink stopped: %d events received\n", recv.Count())
+	n, noun := recv.Count(), "events"
+	if n == 1 {
+		noun = "event"
+	}
+	fmt.Fprintf(stdout, "sink stopped: %d %s received\n", n, noun)
 	return code
 }
