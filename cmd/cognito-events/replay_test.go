@@ -388,3 +388,31 @@ func TestReplayVerboseLogsTheForwarder(t *testing.T) {
 		t.Errorf("log line %+v", line)
 	}
 }
+
+// TestCLIDocReplayExample keeps the replay example of docs/cli.md in step
+// with the command: the lines after the example's command line are its
+// output, run from the repository's root with its cdk.json.
+func TestCLIDocReplayExample(t *testing.T) {
+	doc, err := os.ReadFile(repoFile("docs", "cli.md"))
+	if err != nil {
+		t.Fatalf("reading docs/cli.md: %v", err)
+	}
+	const prompt = "$ cognito-events replay "
+	_, rest, ok := strings.Cut(string(doc), prompt)
+	if !ok {
+		t.Fatalf("docs/cli.md has no %q example", prompt)
+	}
+	cmdLine, rest, _ := strings.Cut(rest, "\n")
+	example, _, ok := strings.Cut(rest, "```")
+	if !ok {
+		t.Fatal("the example's code block does not end")
+	}
+	t.Chdir(repoFile())
+	code, out, errOut := runCLI(t, "", append([]string{"replay"}, strings.Fields(cmdLine)...)...)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	if out != example {
+		t.Errorf("docs/cli.md example:\n%s\nthe command prints:\n%s", example, out)
+	}
+}
