@@ -1,7 +1,6 @@
 package pattern
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -21,18 +20,18 @@ const envelopeVersion = "0"
 // each event a random id; here it is the record's eventID, so the output
 // is a pure function of the input.
 //
-// An input that already is an envelope (it has detail-type and an object
-// detail) is returned unchanged. Errors wrap events.ErrNotJSON or
+// An input that already is an EventBridge event (an object with a
+// detail-type, which CloudTrail records never have) is returned unchanged,
+// whatever its detail. Errors wrap events.ErrNotJSON or
 // events.ErrMissingField and name the field.
 func Envelope(record []byte) ([]byte, error) {
 	var probe struct {
-		DetailType *string         `json:"detail-type"`
-		Detail     json.RawMessage `json:"detail"`
+		DetailType json.RawMessage `json:"detail-type"`
 	}
 	if err := json.Unmarshal(record, &probe); err != nil {
 		return nil, fmt.Errorf("wrapping record: %w: %w", events.ErrNotJSON, err)
 	}
-	if probe.DetailType != nil && bytes.HasPrefix(bytes.TrimSpace(probe.Detail), []byte("{")) {
+	if probe.DetailType != nil {
 		return record, nil
 	}
 	var rec struct {

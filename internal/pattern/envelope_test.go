@@ -94,3 +94,17 @@ func TestEnvelopeErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestEnvelopePassesEvents: EventBridge events of any kind are returned as
+// they are, even when their detail is not a CloudTrail record.
+func TestEnvelopePassesEvents(t *testing.T) {
+	for _, name := range []string{"scheduled-event.json", "detail-string.json", "missing-eventID.json"} {
+		t.Run(name, func(t *testing.T) {
+			data := readFile(t, filepath.Join("../../testdata/malformed", name))
+			out, err := Envelope(data)
+			if err != nil || string(out) != string(data) {
+				t.Errorf("Envelope = %.60s, %v; want the input unchanged", out, err)
+			}
+		})
+	}
+}
