@@ -174,7 +174,7 @@ func (s *Server) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	case <-s.initFailed:
 		return nil, s.initFailure()
 	case <-s.closed:
-		return nil, s.closeErr
+		return nil, s.closedError()
 	}
 	<-inv.dispatched
 	timer := time.NewTimer(time.Until(inv.deadline))
@@ -192,7 +192,7 @@ func (s *Server) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	case <-s.initFailed:
 		return nil, s.initFailure()
 	case <-s.closed:
-		return nil, s.closeErr
+		return nil, s.closedError()
 	}
 }
 
@@ -235,6 +235,16 @@ func (s *Server) Close(cause error) {
 		s.closeErr = cause
 		close(s.closed)
 	}
+}
+
+// closedError is the error of an Invoke that found the server closed: the
+// init error when there was one (a process that failed to start exits,
+// which closes a Start's server), else the close cause.
+func (s *Server) closedError() error {
+	if s.InitError() != nil {
+		return s.initFailure()
+	}
+	return s.closeErr
 }
 
 func (s *Server) initFailure() error {
