@@ -21,6 +21,9 @@ import (
 	"github.com/cognito-events/cognito-events/events"
 )
 
+// newLookupLimiter paces LookupEvents calls: lookupRate a second, no burst.
+func newLookupLimiter() *rate.Limiter { return rate.NewLimiter(lookupRate, 1) }
+
 // LookupEvents limits: CloudTrail answers at most 50 events per call and
 // allows 2 calls per second per account and region.
 const (
@@ -165,7 +168,7 @@ Flags:
 	}
 	l := &lookup{
 		Client:  cloudtrail.NewFromConfig(ac),
-		Limiter: rate.NewLimiter(lookupRate, 1),
+		Limiter: newLookupLimiter(),
 		Start:   start,
 		End:     end,
 	}
