@@ -245,7 +245,7 @@ func TestBackfill(t *testing.T) {
 	t.Run("at most 2 calls per second", func(t *testing.T) {
 		// Timing is not asserted (the machine is shared and noisy): the
 		// limiter the command builds allows 2 calls a second with no
-		// burst, and TestLookupLoop proves every call waits on it.
+		// burst, and TestLookupEach proves every call waits on it.
 		lim := newLookupLimiter()
 		if lim.Limit() != 2 || lim.Burst() != 1 {
 			t.Errorf("LookupEvents limiter: %v a second, burst %d; want 2, burst 1", lim.Limit(), lim.Burst())
