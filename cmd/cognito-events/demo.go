@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -153,8 +154,13 @@ type demoRoute struct {
 	Memory    int
 }
 
-// key names the route in the sink's paths and in messages.
+// key names the route in messages and orders the routes.
 func (r *demoRoute) key() string { return r.Rule.Name + "/" + r.Rule.Region }
+
+// sinkPath is the route's path on the local sink: /ROUTE/REGION.
+func (r *demoRoute) sinkPath() string {
+	return "/" + url.PathEscape(r.Rule.Name) + "/" + url.PathEscape(r.Rule.Region)
+}
 
 // demoCount is one route's line of the summary.
 type demoCount struct {
@@ -219,13 +225,24 @@ func demo(ctx context.Context, opts demoOptions, stdout io.Writer) (demoSummary,
 		return demoSummary{}, fmt.Errorf("listening for the local sink: %w", err)
 	}
 	sinkURL := "http://" + ln.Addr().String()
-	mux := http.NewServeMux()
+	// One receiver per route, at its own path, so that each route's count
+	// is its own.
 	sinks := make([]*cesink.Receiver, len(routes))
+	byPath := map[string]*cesink.Receiver{}
 	for i := range routes {
+		if _, dup := byPath[routes[i].sinkPath()]; dup {
+			return demoSummary{}, fmt.Errorf("reading templates: two rules of route %q in region %q", routes[i].Rule.Name, routes[i].Rule.Region)
+		}
 		sinks[i] = cesink.New(cesink.Options{Out: out})
-		mux.Handle("/"+routes[i].key(), sinks[i])
+		byPath[routes[i].sinkPath()] = sinks[i]
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rcv, ok := byPath[r.URL.EscapedPath()]; ok {
+			rcv.ServeHTTP(w, r)
+			return
+		}
+		http.NotFound(w, r)
+	}), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
 
@@ -238,7 +255,7 @@ func demo(ctx context.Context, opts demoOptions, stdout io.Writer) (demoSummary,
 			return summary, fmt.Errorf("demo interrupted: %w", err)
 		}
 		r := &routes[i]
-		c, err := demoRunRoute(ctx, r, fixtures, sinkURL+"/"+r.key(), opts, out)
+		c, err := demoRunRoute(ctx, r, fixtures, sinkURL+r.sinkPath(), opts, out)
 		c.Received = sinks[i].Count()
 		demoCheckSink(&c, sinks[i])
 		summary.Routes = append(summary.Routes, c)

@@ -341,3 +341,51 @@ func (w *cancelWriter) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// TestDemoBadTemplates checks that a template the demo cannot run names
+// the file, the rule and what is wrong, and never panics.
+func TestDemoBadTemplates(t *testing.T) {
+	const pattern = `{"source": ["aws.cognito-idp"]}`
+	rule := func(id, description, targetArn string) string {
+		return `"` + id + `": {"Type": "AWS::Events::Rule", "Properties": {"Description": "` + description + `", "EventPattern": ` + pattern +
+			`, "State": "ENABLED", "Targets": [{"Id": "Target0", "Arn": ` + targetArn + `}]}}`
+	}
+	function := func(id, env string) string {
+		return `"` + id + `": {"Type": "AWS::Lambda::Function", "Properties": {"Environment": {"Variables": ` + env + `}, "Timeout": 10}}`
+	}
+	getAtt := func(id string) string { return `{"Fn::GetAtt": ["` + id + `", "Arn"]}` }
+	tmpl := func(resources ...string) string { return `{"Resources": {` + strings.Join(resources, ",") + `}}` }
+
+	tests := []struct {
+		name, template, want string
+	}{
+		{"not JSON", `{"Resources": `, "cognito-events-us-east-1.template.json"},
+		{"target is a bus", tmpl(rule("R1", "cognito-events route r1: x", getAtt("Bus")), `"Bus": {"Type": "AWS::Events::EventBus", "Properties": {}}`),
+			"rule R1 (route r1): no target is a Lambda function"},
+		{"queue that no mapping reads", tmpl(rule("R1", "cognito-events route r1: x", getAtt("Q")), `"Q": {"Type": "AWS::SQS::Queue", "Properties": {}}`),
+			"queue Q, and no event source mapping reads it"},
+		{"mapping to something else", tmpl(rule("R1", "cognito-events route r1: x", getAtt("Q")), `"Q": {"Type": "AWS::SQS::Queue", "Properties": {}}`,
+			`"M": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {"EventSourceArn": `+getAtt("Q")+`, "FunctionName": {"Ref": "Nope"}}}`),
+			"event source mapping M: FunctionName names no function"},
+		{"variable the demo cannot resolve", tmpl(rule("R1", "cognito-events route r1: x", getAtt("F")), function("F", `{"POOL_CLIENT_MAP": {"Ref": "Param"}}`)),
+			"function F: Environment.Variables.POOL_CLIENT_MAP is"},
+		{"two rules of one route", tmpl(rule("R1", "cognito-events route r1: x", getAtt("F")), rule("R2", "cognito-events route r1: y", getAtt("F")), function("F", `{}`)),
+			`two rules of route "r1" in region "us-east-1"`},
+	}
+	boot := filepath.Join(t.TempDir(), "bootstrap") // never started
+	if err := os.WriteFile(boot, nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "cognito-events-us-east-1.template.json"), []byte(tt.template), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, _, errOut := runCLI(t, "", "demo", "--templates", dir, "--bootstrap", boot, "--fixtures", repoFile("testdata", "envelopes"))
+			if code != exitFailures || !strings.Contains(errOut, tt.want) {
+				t.Fatalf("exit %d, stderr:\n%s\nwant 1 and %q", code, errOut, tt.want)
+			}
+		})
+	}
+}
