@@ -137,7 +137,7 @@ func (p *Process) Stop() error {
 	return p.err
 }
 
-// Options for Start.
+// FunctionOptions are the options of Start.
 type FunctionOptions struct {
 	Server  Options
 	Process ProcessOptions // RuntimeAPI is filled in by Start
