@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // Normalizer turns CloudTrail records into Events. Its zero value is ready to
@@ -30,7 +31,9 @@ func Normalize(input []byte) (*Event, error) {
 // clock, makes no random value and does no I/O: the same input always gives
 // the same Event.
 func (n *Normalizer) Normalize(ctx context.Context, input []byte) (*Event, error) {
-	s := newScanner(input)
+	// The scanner views input without copying it; the strings the Event
+	// keeps are copied out at the end (detach), so it never aliases input.
+	s := newViewScanner(input)
 	// The redactor copies the open-ended parts compactly and redacted while
 	// the record is decoded, collecting the identifiers they carry.
 	r := redactor{out: make([]byte, 0, len(input))}
@@ -55,7 +58,8 @@ func (n *Normalizer) Normalize(ctx context.Context, input []byte) (*Event, error
 
 	pool := poolFromRecord(h, rec.Resources)
 	if pool == "" && h[hintClientID] != "" && n.Resolver != nil {
-		resolved, err := n.Resolver.ResolveUserPool(ctx, region, h[hintClientID])
+		// A resolver may keep what it is given (a cache): give it copies.
+		resolved, err := n.Resolver.ResolveUserPool(ctx, strings.Clone(region), strings.Clone(h[hintClientID]))
 		switch {
 		case err == nil && validPoolID(resolved):
 			pool = resolved
@@ -81,6 +85,7 @@ func (n *Normalizer) Normalize(ctx context.Context, input []byte) (*Event, error
 	}
 	ev.Data = writeData(make([]byte, 0, len(r.out)+1024), rec, region, account, kind, resourceID, pool, hAdd,
 		r.spanOf(sectionRequest), r.spanOf(sectionResponse), r.spanOf(sectionAdditional))
+	ev.detach()
 	return ev, nil
 }
 
@@ -120,6 +125,26 @@ func (in *decoded) classify() error {
 		return fmt.Errorf("%w: eventTime %q of record %s is not RFC 3339", ErrMissingField, rec.EventTime, rec.describe())
 	}
 	return nil
+}
+
+// detach copies the strings of e that may view the normaliser's input into
+// one allocation of their own. Source and Subject are built by
+// concatenation and ResourceType is a constant, so they are already e's own.
+func (e *Event) detach() {
+	fields := [...]*string{&e.ID, &e.Time, &e.EventName, &e.UserPoolID, &e.AWSRegion, &e.AWSAccountID, &e.ErrorCode}
+	n := 0
+	for _, f := range fields {
+		n += len(*f)
+	}
+	buf := make([]byte, 0, n)
+	for _, f := range fields {
+		buf = append(buf, *f...)
+	}
+	all := unsafe.String(unsafe.SliceData(buf), len(buf))
+	for _, f := range fields {
+		l := len(*f)
+		*f, all = all[:l], all[l:]
+	}
 }
 
 // mergeHints combines the identifiers of the three parts: the request's

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // maxDepth bounds nesting so that hostile input cannot exhaust the stack.
@@ -21,6 +22,16 @@ type scanner struct {
 
 func newScanner(data []byte) *scanner {
 	return &scanner{data: data, str: string(data)}
+}
+
+// newViewScanner is newScanner without the copy: str views data, so every
+// string it returns aliases data. The caller must copy what it keeps
+// (Normalize detaches its Event) and must not let data change meanwhile.
+func newViewScanner(data []byte) *scanner {
+	if len(data) == 0 {
+		return &scanner{data: data}
+	}
+	return &scanner{data: data, str: unsafe.String(&data[0], len(data))}
 }
 
 // syntaxError says what was wrong and where; it wraps ErrNotJSON.
