@@ -3,6 +3,7 @@ package events
 import (
 	"errors"
 	"strings"
+	"time"
 )
 
 // partition returns the ARN partition of an AWS region.
@@ -148,6 +149,76 @@ func guessKind(h *hints) ResourceKind {
 		}
 	}
 	return KindUserPool
+}
+
+// validRegion reports whether r has the shape of an AWS region, such as
+// us-east-1, us-gov-west-1 or eu-isoe-west-1, so that it can go into an ARN.
+func validRegion(r string) bool {
+	parts := strings.Split(r, "-")
+	if len(parts) < 3 || len(r) > 32 {
+		return false
+	}
+	for i, p := range parts {
+		if p == "" {
+			return false
+		}
+		for j := 0; j < len(p); j++ {
+			c := p[j]
+			last := i == len(parts)-1
+			if last && !('0' <= c && c <= '9') || !last && !('a' <= c && c <= 'z') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// firstAccount returns the first of ids that is an AWS account id (12
+// digits), or "" when none is.
+func firstAccount(ids ...string) string {
+	for _, id := range ids {
+		if len(id) == 12 && strings.Trim(id, "0123456789") == "" {
+			return id
+		}
+	}
+	return ""
+}
+
+// validTime reports whether t is an RFC 3339 date-time, strictly:
+// YYYY-MM-DDTHH:MM:SS, optional fraction, then Z or ±HH:MM, upper-case T and
+// Z as CloudTrail writes them (Go's parser, and so the CloudEvents SDK,
+// refuses lower case; Go's parser alone also takes one-digit hours).
+func validTime(t string) bool {
+	const layout = "dddd-dd-ddTdd:dd:dd"
+	if len(t) < len(layout)+1 {
+		return false
+	}
+	for i := 0; i < len(layout); i++ {
+		c := t[i]
+		if layout[i] == 'd' && !('0' <= c && c <= '9') || layout[i] != 'd' && c != layout[i] {
+			return false
+		}
+	}
+	rest := t[len(layout):]
+	if rest[0] == '.' {
+		n := 1
+		for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 {
+			return false
+		}
+		rest = rest[n:]
+	}
+	switch {
+	case rest == "Z":
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' &&
+		strings.Trim(rest[1:3]+rest[4:], "0123456789") == "":
+	default:
+		return false
+	}
+	_, err := time.Parse(time.RFC3339Nano, t)
+	return err == nil
 }
 
 func firstNonEmpty(vs ...string) string {

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
+	"strings"
 )
 
 // Fixed attributes of every event.
@@ -138,8 +138,11 @@ func (e *Event) Validate() error {
 	}
 	if e.Time == "" {
 		errs = append(errs, errors.New("time is empty"))
-	} else if _, err := time.Parse(time.RFC3339Nano, e.Time); err != nil {
+	} else if !validTime(e.Time) {
 		errs = append(errs, fmt.Errorf("time %q is not RFC 3339", e.Time))
+	}
+	if strings.ContainsAny(e.Source, " #?\t\n") {
+		errs = append(errs, fmt.Errorf("source %q is not a URI reference", e.Source))
 	}
 	if e.EventName == "" {
 		errs = append(errs, errors.New("eventname is empty"))

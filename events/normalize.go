@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 	"unsafe"
 )
 
@@ -54,7 +53,7 @@ func (n *Normalizer) Normalize(ctx context.Context, input []byte) (*Event, error
 		kind = guessKind(h)
 	}
 	region := firstNonEmpty(rec.AWSRegion, in.region)
-	account := firstNonEmpty(rec.RecipientAccountID, in.account, rec.UserIdentity.AccountID)
+	account := firstAccount(rec.RecipientAccountID, in.account, rec.UserIdentity.AccountID)
 
 	pool := poolFromRecord(h, rec.Resources)
 	if pool == "" && h[hintClientID] != "" && n.Resolver != nil {
@@ -115,14 +114,18 @@ func (in *decoded) classify() error {
 	if rec.EventTime == "" {
 		missing = append(missing, "eventTime")
 	}
-	if rec.AWSRegion == "" && in.region == "" {
+	region := firstNonEmpty(rec.AWSRegion, in.region)
+	if region == "" {
 		missing = append(missing, "awsRegion")
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("%w: %s missing in record %s", ErrMissingField, strings.Join(missing, ", "), rec.describe())
 	}
-	if _, err := time.Parse(time.RFC3339Nano, rec.EventTime); err != nil {
+	if !validTime(rec.EventTime) {
 		return fmt.Errorf("%w: eventTime %q of record %s is not RFC 3339", ErrMissingField, rec.EventTime, rec.describe())
+	}
+	if !validRegion(region) {
+		return fmt.Errorf("%w: awsRegion %q of record %s is not an AWS region", ErrMissingField, region, rec.describe())
 	}
 	return nil
 }

@@ -157,6 +157,8 @@ func TestErrors(t *testing.T) {
 		{"no eventName", `{` + rec + `,"eventID":"a","eventTime":"2024-01-01T00:00:00Z"}`, ErrMissingField, "eventName"},
 		{"no eventTime", `{` + rec + `,"eventID":"a","eventName":"AdminCreateUser"}`, ErrMissingField, "eventTime"},
 		{"eventTime not RFC 3339", `{` + rec + `,"eventID":"a","eventName":"AdminCreateUser","eventTime":"Jan 19, 2023 5:55:08 PM"}`, ErrMissingField, "not RFC 3339"},
+		{"eventTime with a one-digit hour", `{` + rec + `,"eventID":"a","eventName":"AdminCreateUser","eventTime":"2024-01-10T0:00:00Z"}`, ErrMissingField, "not RFC 3339"},
+		{"awsRegion not a region", `{"eventSource":"cognito-idp.amazonaws.com","awsRegion":"# ","eventID":"a","eventName":"AdminCreateUser","eventTime":"2024-01-01T00:00:00Z"}`, ErrMissingField, "not an AWS region"},
 		{"no region", `{"eventSource":"cognito-idp.amazonaws.com","eventID":"a","eventName":"AdminCreateUser","eventTime":"2024-01-01T00:00:00Z"}`, ErrMissingField, "awsRegion"},
 		{"bad requestParameters", `{` + rec + `,"eventID":"a","eventName":"X","eventTime":"2024-01-01T00:00:00Z","requestParameters":{"a":tru}}`, ErrNotJSON, "expected true"},
 	}
@@ -548,6 +550,41 @@ func TestSubjects(t *testing.T) {
 				t.Errorf("subject, resourcetype = %q, %q; want %q, %q", ev.Subject, ev.ResourceType, tt.want, tt.kind)
 			}
 		})
+	}
+}
+
+func TestValidTime(t *testing.T) {
+	valid := []string{"2024-01-10T00:00:00Z", "2024-01-10T00:00:00.123Z", "2024-01-10T00:00:00+01:00", "0000-01-10T00:00:00Z"}
+	invalid := []string{"", "2024-01-10", "2024-01-10T0:00:00Z", "2024-01-10 00:00:00Z", "2024-01-10T00:00:00", "2024-01-10T00:00:00.Z",
+		"2024-13-10T00:00:00Z", "2024-01-10T00:00:00+0100", "Jan 19, 2023 5:55:08 PM", "2024-01-10T00:00:00Zjunk", "2024-01-10t00:00:00z"}
+	for _, v := range valid {
+		if !validTime(v) {
+			t.Errorf("validTime(%q) = false, want true", v)
+		}
+	}
+	for _, v := range invalid {
+		if validTime(v) {
+			t.Errorf("validTime(%q) = true, want false", v)
+		}
+	}
+}
+
+func TestValidRegionAndAccount(t *testing.T) {
+	for _, r := range []string{"us-east-1", "us-gov-west-1", "cn-north-1", "eu-isoe-west-1", "ap-southeast-5"} {
+		if !validRegion(r) {
+			t.Errorf("validRegion(%q) = false", r)
+		}
+	}
+	for _, r := range []string{"", "# ", "us-east", "US-EAST-1", "us-east-1a", "us--1", "us-east-1/x", "-us-east-1"} {
+		if validRegion(r) {
+			t.Errorf("validRegion(%q) = true", r)
+		}
+	}
+	if got := firstAccount("", "12345", "abcdefghijkl", "111122223333", "444455556666"); got != "111122223333" {
+		t.Errorf("firstAccount = %q, want the first 12-digit id", got)
+	}
+	if got := firstAccount("x y", ""); got != "" {
+		t.Errorf("firstAccount = %q, want none", got)
 	}
 }
 
