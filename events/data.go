@@ -154,23 +154,28 @@ func guessKind(h *hints) ResourceKind {
 // validRegion reports whether r has the shape of an AWS region, such as
 // us-east-1, us-gov-west-1 or eu-isoe-west-1, so that it can go into an ARN.
 func validRegion(r string) bool {
-	parts := strings.Split(r, "-")
-	if len(parts) < 3 || len(r) > 32 {
+	// Words of lower-case letters joined by '-', at least two of them,
+	// then '-' and a number.
+	if len(r) > 32 {
 		return false
 	}
-	for i, p := range parts {
-		if p == "" {
+	words, digits := 0, 0
+	wordLen := 0
+	for i := 0; i < len(r); i++ {
+		c := r[i]
+		switch {
+		case 'a' <= c && c <= 'z' && digits == 0:
+			wordLen++
+		case c == '-' && wordLen > 0 && digits == 0:
+			words++
+			wordLen = 0
+		case '0' <= c && c <= '9' && wordLen == 0 && words > 0:
+			digits++
+		default:
 			return false
 		}
-		for j := 0; j < len(p); j++ {
-			c := p[j]
-			last := i == len(parts)-1
-			if last && !('0' <= c && c <= '9') || !last && !('a' <= c && c <= 'z') {
-				return false
-			}
-		}
 	}
-	return true
+	return words >= 2 && digits > 0
 }
 
 // firstAccount returns the first of ids that is an AWS account id (12
