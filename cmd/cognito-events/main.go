@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,6 +31,21 @@ Commands:
 
 Run "cognito-events <command> --help" for a command's flags.
 `
+
+// parseFlags parses a command's flags. stop is true when the command must
+// return code at once: exitOK after --help, exitUsage after a bad flag (the
+// flag package has already said why).
+func parseFlags(fs *flag.FlagSet, args []string) (code int, stop bool) {
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return exitOK, false
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK, true
+	default:
+		return exitUsage, true
+	}
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
