@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/cognito-events/cognito-events/internal/pattern"
 )
@@ -48,19 +47,12 @@ Flags:
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	m := &matchReport{routes: routes, out: out, stderr: stderr}
-	if fs.NArg() == 0 {
-		m.input("<stdin>", stdin)
-	}
-	for _, name := range fs.Args() {
-		f, err := os.Open(name)
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			m.failed++
-			continue
-		}
-		m.input(name, f)
-		f.Close()
-	}
+	forEachRecord(fs.Args(), stdin, func(name string, rec inputRecord) {
+		m.record(fmt.Sprintf("%s: record %d (line %d)", name, rec.index, rec.line), rec.data)
+	}, func(_ string, err error) {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		m.failed++
+	})
 	fmt.Fprintf(out, "%d records: %d matched a route, %d matched none, %d unreadable\n", m.records, m.matched, m.records-m.matched, m.failed)
 	if err := out.Flush(); err != nil {
 		fmt.Fprintf(stderr, "error: writing output: %v\n", err)
@@ -80,19 +72,6 @@ type matchReport struct {
 	records int // records matched against the routes
 	matched int // of which matched at least one route
 	failed  int // inputs or records that could not be read
-}
-
-// input matches every record of one named input.
-func (m *matchReport) input(name string, rd io.Reader) {
-	data, err := io.ReadAll(rd)
-	if err != nil {
-		fmt.Fprintf(m.stderr, "error: %s: reading: %v\n", name, err)
-		m.failed++
-		return
-	}
-	for rec := range splitRecords(data) {
-		m.record(fmt.Sprintf("%s: record %d (line %d)", name, rec.index, rec.line), rec.data)
-	}
 }
 
 // matchProbe is what a report says about an envelope's record.

@@ -54,19 +54,10 @@ Flags:
 	defer out.Flush()
 	report := normalizeReport{n: &n, out: out, stderr: stderr}
 
-	if fs.NArg() == 0 {
-		report.input("<stdin>", stdin)
-	}
-	for _, name := range fs.Args() {
-		f, err := os.Open(name)
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			report.failed++
-			continue
-		}
-		report.input(name, f)
-		f.Close()
-	}
+	forEachRecord(fs.Args(), stdin, report.record, func(_ string, err error) {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		report.failed++
+	})
 	if err := out.Flush(); err != nil {
 		fmt.Fprintf(stderr, "error: writing output: %v\n", err)
 		return exitFailures
@@ -86,19 +77,6 @@ type normalizeReport struct {
 	failed int
 }
 
-// input normalises every record of one named input.
-func (r *normalizeReport) input(name string, rd io.Reader) {
-	data, err := io.ReadAll(rd)
-	if err != nil {
-		fmt.Fprintf(r.stderr, "error: %s: reading: %v\n", name, err)
-		r.failed++
-		return
-	}
-	for rec := range splitRecords(data) {
-		r.record(name, rec)
-	}
-}
-
 func (r *normalizeReport) record(name string, rec inputRecord) {
 	where := fmt.Sprintf("%s: record %d (line %d)", name, rec.index, rec.line)
 	ev, err := r.n.Normalize(context.Background(), rec.data)
@@ -111,6 +89,34 @@ func (r *normalizeReport) record(name string, rec inputRecord) {
 	default:
 		r.buf = append(ev.AppendJSON(r.buf[:0]), '\n')
 		r.out.Write(r.buf)
+	}
+}
+
+// forEachRecord reads each named file, or standard input when names is
+// empty, and calls record for every record in it (splitRecords). An input
+// that cannot be opened or read is handed to fail, and the rest go on.
+func forEachRecord(names []string, stdin io.Reader, record func(name string, rec inputRecord), fail func(name string, err error)) {
+	read := func(name string, rd io.Reader) {
+		data, err := io.ReadAll(rd)
+		if err != nil {
+			fail(name, fmt.Errorf("reading %s: %w", name, err))
+			return
+		}
+		for rec := range splitRecords(data) {
+			record(name, rec)
+		}
+	}
+	if len(names) == 0 {
+		read("<stdin>", stdin)
+	}
+	for _, name := range names {
+		f, err := os.Open(name)
+		if err != nil {
+			fail(name, err)
+			continue
+		}
+		read(name, f)
+		f.Close()
 	}
 }
 

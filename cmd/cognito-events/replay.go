@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 )
 
 // routeFlags are the flags replay and backfill share.
@@ -110,31 +109,13 @@ Flags:
 	}
 	p.all = *all
 
-	replayInput := func(name string, rd io.Reader) {
-		data, err := io.ReadAll(rd)
-		if err != nil {
-			fmt.Fprintf(stdout, "%s\n", result{Outcome: outFailed, Note: "reading: " + err.Error()}.line(name))
-			p.tally.add(outFailed)
-			return
-		}
-		for rec := range splitRecords(data) {
-			r := p.process(ctx, rec.data)
-			fmt.Fprintln(stdout, r.line(fmt.Sprintf("%s: record %d, line %d", name, rec.index, rec.line)))
-		}
-	}
-	if fs.NArg() == 0 {
-		replayInput("<stdin>", stdin)
-	}
-	for _, name := range fs.Args() {
-		fh, err := os.Open(name)
-		if err != nil {
-			fmt.Fprintf(stdout, "%s\n", result{Outcome: outFailed, Note: err.Error()}.line(name))
-			p.tally.add(outFailed)
-			continue
-		}
-		replayInput(name, fh)
-		fh.Close()
-	}
+	forEachRecord(fs.Args(), stdin, func(name string, rec inputRecord) {
+		r := p.process(ctx, rec.data)
+		fmt.Fprintln(stdout, r.line(fmt.Sprintf("%s: record %d, line %d", name, rec.index, rec.line)))
+	}, func(name string, err error) {
+		fmt.Fprintf(stdout, "%s\n", result{Outcome: outFailed, Note: err.Error()}.line(name))
+		p.tally.add(outFailed)
+	})
 	fmt.Fprintf(stdout, "route %s (%s): %s\n", p.target.Name, p.target.Region, &p.tally)
 	if p.tally.Failed > 0 {
 		return exitFailures
