@@ -27,10 +27,14 @@ build:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-## fuzz: fuzz the normaliser for FUZZTIME (default 30s).
+## fuzz: run each fuzz target for FUZZTIME (default 30s): the normaliser, the
+## forwarder's handler, the pattern matcher and the local sink's parser.
 FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzNormalize -fuzztime $(FUZZTIME) ./events
+	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZTIME) ./events
+	$(GO) test -run '^$$' -fuzz '^FuzzHandle$$' -fuzztime $(FUZZTIME) ./internal/forwarder/handler
+	$(GO) test -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME) ./internal/pattern
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/cesink
 
 ## lint: gofmt and go vet.
 lint:
