@@ -177,24 +177,31 @@ func TestMatchErrors(t *testing.T) {
 	}
 }
 
+// docExample returns the arguments after prompt in docs/cli.md and the
+// output shown below it, up to the end of its code block.
+func docExample(tb testing.TB, prompt string) (cmdLine, output string) {
+	tb.Helper()
+	doc, err := os.ReadFile(repoFile("docs", "cli.md"))
+	if err != nil {
+		tb.Fatalf("reading docs/cli.md: %v", err)
+	}
+	_, rest, ok := strings.Cut(string(doc), prompt)
+	if !ok {
+		tb.Fatalf("docs/cli.md has no %q example", prompt)
+	}
+	cmdLine, rest, _ = strings.Cut(rest, "\n")
+	output, _, ok = strings.Cut(rest, "```")
+	if !ok {
+		tb.Fatalf("the code block of the %q example does not end", prompt)
+	}
+	return cmdLine, output
+}
+
 // TestCLIDocMatchExample keeps the match example of docs/cli.md in step
 // with the command: the lines after the example's command line are its
 // output for the repository's cdk.json.
 func TestCLIDocMatchExample(t *testing.T) {
-	doc, err := os.ReadFile(repoFile("docs", "cli.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	const prompt = "$ cognito-events match "
-	_, rest, ok := strings.Cut(string(doc), prompt)
-	if !ok {
-		t.Fatalf("docs/cli.md has no %q example", prompt)
-	}
-	cmdLine, rest, _ := strings.Cut(rest, "\n")
-	example, _, ok := strings.Cut(rest, "```")
-	if !ok {
-		t.Fatal("the example's code block does not end")
-	}
+	cmdLine, example := docExample(t, "$ cognito-events match ")
 	args := []string{"match", "--config", repoFile("cdk.json")}
 	for _, f := range strings.Fields(cmdLine) {
 		args = append(args, repoFile(strings.Split(f, "/")...))

@@ -393,20 +393,7 @@ func TestReplayVerboseLogsTheForwarder(t *testing.T) {
 // with the command: the lines after the example's command line are its
 // output, run from the repository's root with its cdk.json.
 func TestCLIDocReplayExample(t *testing.T) {
-	doc, err := os.ReadFile(repoFile("docs", "cli.md"))
-	if err != nil {
-		t.Fatalf("reading docs/cli.md: %v", err)
-	}
-	const prompt = "$ cognito-events replay "
-	_, rest, ok := strings.Cut(string(doc), prompt)
-	if !ok {
-		t.Fatalf("docs/cli.md has no %q example", prompt)
-	}
-	cmdLine, rest, _ := strings.Cut(rest, "\n")
-	example, _, ok := strings.Cut(rest, "```")
-	if !ok {
-		t.Fatal("the example's code block does not end")
-	}
+	cmdLine, example := docExample(t, "$ cognito-events replay ")
 	t.Chdir(repoFile())
 	code, out, errOut := runCLI(t, "", append([]string{"replay"}, strings.Fields(cmdLine)...)...)
 	if code != exitOK {
