@@ -1,6 +1,6 @@
 // Command infra is the cognito-events CDK app: `cdk synth` / `cdk deploy`
 // run it (see cdk.json). It reads the configuration from the context key
-// "cognito-events" (package infra/config), and adds one stack per
+// "cognito-events" (package internal/config), and adds one stack per
 // configured region with the CloudTrail trail, and per route an EventBridge
 // rule with the pattern generated from the operation catalogue, an archive,
 // the forwarder function (code from build/forwarder, made by `make build`),

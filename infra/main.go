@@ -8,7 +8,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
-	"github.com/cognito-events/cognito-events/infra/config"
+	"github.com/cognito-events/cognito-events/internal/config"
 )
 
 func main() {

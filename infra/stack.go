@@ -27,7 +27,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
-	"github.com/cognito-events/cognito-events/infra/config"
+	"github.com/cognito-events/cognito-events/internal/config"
 )
 
 // DefaultCodeDir is where `make build` puts the forwarder.

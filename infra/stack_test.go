@@ -18,7 +18,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/cognito-events/cognito-events/infra/config"
+	"github.com/cognito-events/cognito-events/internal/config"
 )
 
 // TestMain runs the tests, then stops the jsii runtime once. (Run them

@@ -14,7 +14,7 @@ import (
 // templateFixture holds two rules in the shape infra/stack.go writes them:
 // app-clients as make synth wrote it for the repository's cdk.json, and
 // hosted-ui (limited to one pool) written in the same shape with the
-// pattern infra/config generates for it. No CDK runs in the tests.
+// pattern internal/config generates for it. No CDK runs in the tests.
 const templateFixture = "testdata/template.json"
 
 // patternBlocks splits the output of patterns into its blocks: the header

@@ -16,10 +16,11 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/cognito-events/cognito-events/events"
-	infracfg "github.com/cognito-events/cognito-events/infra/config"
+	infracfg "github.com/cognito-events/cognito-events/internal/config"
 	"github.com/cognito-events/cognito-events/internal/forwarder/app"
 	fwconfig "github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"github.com/cognito-events/cognito-events/internal/forwarder/handler"
+	"github.com/cognito-events/cognito-events/internal/lambdafn"
 	"github.com/cognito-events/cognito-events/internal/pattern"
 )
 
@@ -211,7 +212,7 @@ func (t *routeTarget) newForwarder(ctx context.Context, opts sinkOptions) (*hand
 	if err != nil {
 		return nil, err
 	}
-	if needsAWS(cfg) && (getenv(app.EnvAccessKeyID) == "" || getenv(app.EnvSecretAccessKey) == "") {
+	if needsAWS(cfg) && (getenv(lambdafn.EnvAccessKeyID) == "" || getenv(lambdafn.EnvSecretAccessKey) == "") {
 		creds, err := defaultCredentials(ctx, t.Region)
 		if err != nil {
 			return nil, err
@@ -228,7 +229,7 @@ func (t *routeTarget) newForwarder(ctx context.Context, opts sinkOptions) (*hand
 	if logw == nil {
 		logw = io.Discard
 	}
-	h, err := app.New(ctx, cfg, app.Deps{Log: app.Logger(cfg, logw), Metrics: io.Discard, Getenv: getenv})
+	h, err := app.New(ctx, cfg, app.Deps{Log: lambdafn.Logger(cfg.LogFormat, cfg.LogLevel, logw), Metrics: io.Discard, Getenv: getenv})
 	if err != nil {
 		return nil, fmt.Errorf("route %q: building the forwarder: %w", t.Name, err)
 	}
@@ -252,9 +253,9 @@ func defaultCredentials(ctx context.Context, region string) (map[string]string, 
 		return nil, fmt.Errorf("retrieving AWS credentials: %w", err)
 	}
 	return map[string]string{
-		app.EnvAccessKeyID:     creds.AccessKeyID,
-		app.EnvSecretAccessKey: creds.SecretAccessKey,
-		app.EnvSessionToken:    creds.SessionToken,
+		lambdafn.EnvAccessKeyID:     creds.AccessKeyID,
+		lambdafn.EnvSecretAccessKey: creds.SecretAccessKey,
+		lambdafn.EnvSessionToken:    creds.SessionToken,
 	}, nil
 }
 

@@ -16,7 +16,7 @@ import (
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while the sink writes to it.

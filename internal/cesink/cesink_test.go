@@ -17,7 +17,7 @@ import (
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 // corpus normalises every envelope of the shared fixtures that is a

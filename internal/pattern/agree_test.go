@@ -9,14 +9,14 @@ import (
 	"github.com/timbray/quamina"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/infra/config"
+	"github.com/cognito-events/cognito-events/internal/config"
 )
 
-// Fixture folders: the project's corpus, and infra/config's own envelopes
+// Fixture folders: the project's corpus, and internal/config's own envelopes
 // (pools A and B, hosted-UI failures).
 var envelopeDirs = []string{
 	"../../testdata/envelopes",
-	"../../infra/config/testdata/envelopes",
+	"../../internal/config/testdata/envelopes",
 }
 
 type fixture struct {
@@ -67,7 +67,7 @@ func loadEnvelopes(tb testing.TB) []fixture {
 // newQuamina returns a quamina matcher holding p's "$or" alternatives
 // under one name: quamina v0.3.0 has no "$or", and a pattern with
 // "$or": [A, B] matches exactly when the pattern with A or the pattern with
-// B does (see infra/config/pattern_test.go).
+// B does (see internal/config/pattern_test.go).
 func newQuamina(tb testing.TB, p *config.Pattern) *quamina.Quamina {
 	tb.Helper()
 	q, err := quamina.New()
@@ -82,7 +82,7 @@ func newQuamina(tb testing.TB, p *config.Pattern) *quamina.Quamina {
 	return q
 }
 
-// TestAgreesWithQuamina: for every pattern infra/config generates (each
+// TestAgreesWithQuamina: for every pattern internal/config generates (each
 // preset and some mixtures, with and without pool filters, under every
 // combination of the include flags), this package and quamina agree on
 // every fixture.

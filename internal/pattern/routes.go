@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/infra/config"
+	"github.com/cognito-events/cognito-events/internal/config"
 )
 
 // Rule states of an EventBridge rule that matter to matching.
@@ -221,7 +221,7 @@ type cdkJSON struct {
 
 // FromConfig returns one Route per (route, region) of the configuration in
 // cdk.json's context, in the configuration's order (regions within each
-// route), with the pattern and rule state infra/config generates, which
+// route), with the pattern and rule state internal/config generates, which
 // the CDK app writes into the template verbatim.
 func FromConfig(cdk []byte) ([]Route, error) {
 	var c cdkJSON

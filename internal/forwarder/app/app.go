@@ -1,9 +1,7 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,13 +18,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 	"github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"github.com/cognito-events/cognito-events/internal/forwarder/emf"
 	"github.com/cognito-events/cognito-events/internal/forwarder/handler"
 	"github.com/cognito-events/cognito-events/internal/forwarder/pool"
 	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
 	"github.com/cognito-events/cognito-events/internal/forwarder/secret"
+	"github.com/cognito-events/cognito-events/internal/lambdafn"
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 // UserAgent is sent by the HTTP sink.
@@ -35,15 +34,6 @@ const UserAgent = "cognito-events-forwarder"
 // Reserve is the time kept before the invocation's deadline so a failure
 // can still be logged and returned.
 const Reserve = 500 * time.Millisecond
-
-// Logger returns the JSON or text slog logger Lambda's log settings ask for.
-func Logger(cfg config.Config, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
-	if cfg.LogFormat == config.LogText {
-		return slog.New(slog.NewTextHandler(w, opts))
-	}
-	return slog.New(slog.NewJSONHandler(w, opts))
-}
 
 // Deps are the process-wide things New wires in.
 type Deps struct {
@@ -66,7 +56,7 @@ func New(ctx context.Context, cfg config.Config, deps Deps) (*handler.Handler, e
 	var awsCfg *aws.Config
 	needAWS := func() (aws.Config, error) {
 		if awsCfg == nil {
-			c, err := LambdaAWSConfig(getenv)
+			c, err := lambdafn.AWSConfig(getenv)
 			if err != nil {
 				return aws.Config{}, fmt.Errorf("loading AWS configuration: %w", err)
 			}
@@ -91,7 +81,7 @@ func New(ctx context.Context, cfg config.Config, deps Deps) (*handler.Handler, e
 		}
 		client := cip.NewFromConfig(ac, func(o *cip.Options) {
 			o.Retryer = aws.NopRetryer{}
-			o.BaseEndpoint = endpoint(getenv, ServiceCognito)
+			o.BaseEndpoint = lambdafn.Endpoint(getenv, lambdafn.ServiceCognito)
 		})
 		resolvers = append(resolvers, pool.NewLookup(client, cfg.PoolLookupRate))
 	}
@@ -132,7 +122,7 @@ func newSink(ctx context.Context, cfg config.Config, needAWS func() (aws.Config,
 		return &sink.EventBridge{
 			Client: eventbridge.NewFromConfig(ac, func(o *eventbridge.Options) {
 				o.Retryer = noRetry
-				o.BaseEndpoint = endpoint(getenv, ServiceEventBridge)
+				o.BaseEndpoint = lambdafn.Endpoint(getenv, lambdafn.ServiceEventBridge)
 			}),
 			Bus:        cfg.EventBridgeBus,
 			Source:     cfg.EventBridgeSource,
@@ -146,7 +136,7 @@ func newSink(ctx context.Context, cfg config.Config, needAWS func() (aws.Config,
 		return &sink.SQS{
 			Client: sqs.NewFromConfig(ac, func(o *sqs.Options) {
 				o.Retryer = noRetry
-				o.BaseEndpoint = endpoint(getenv, ServiceSQS)
+				o.BaseEndpoint = lambdafn.Endpoint(getenv, lambdafn.ServiceSQS)
 			}),
 			QueueURL: cfg.SQSQueueURL,
 			FIFO:     cfg.IsFIFO(),
@@ -159,7 +149,7 @@ func newSink(ctx context.Context, cfg config.Config, needAWS func() (aws.Config,
 		return &sink.SNS{
 			Client: sns.NewFromConfig(ac, func(o *sns.Options) {
 				o.Retryer = noRetry
-				o.BaseEndpoint = endpoint(getenv, ServiceSNS)
+				o.BaseEndpoint = lambdafn.Endpoint(getenv, lambdafn.ServiceSNS)
 			}),
 			TopicARN: cfg.SNSTopicARN,
 			FIFO:     cfg.IsFIFO(),
@@ -189,9 +179,9 @@ func newHTTPSink(ctx context.Context, cfg config.Config, needAWS func() (aws.Con
 		}
 		r := secret.Reader{
 			SecretsManager: secretsmanager.NewFromConfig(ac, func(o *secretsmanager.Options) {
-				o.BaseEndpoint = endpoint(getenv, ServiceSecretsManager)
+				o.BaseEndpoint = lambdafn.Endpoint(getenv, lambdafn.ServiceSecretsManager)
 			}),
-			SSM: &secret.SSM{Endpoint: aws.ToString(endpoint(getenv, ServiceSSM)), Region: ac.Region, Credentials: ac.Credentials},
+			SSM: &secret.SSM{Endpoint: aws.ToString(lambdafn.Endpoint(getenv, lambdafn.ServiceSSM)), Region: ac.Region, Credentials: ac.Credentials},
 		}
 		secretValue, err = r.Read(ctx, h.AuthSecret)
 		if err != nil {
@@ -227,44 +217,4 @@ func newTransport(timeout time.Duration) *http.Transport {
 	t.MaxIdleConnsPerHost = 4
 	t.ResponseHeaderTimeout = timeout
 	return t
-}
-
-// Init error types reported to the Runtime API.
-const (
-	ErrorTypeConfig = "Runtime.ConfigError"
-	ErrorTypeInit   = "Runtime.InitError"
-)
-
-// runtimeAPIVersion is the Lambda Runtime API's path prefix.
-const runtimeAPIVersion = "/2018-06-01/runtime"
-
-// ReportInitError tells the Lambda Runtime API at api (host:port, from
-// AWS_LAMBDA_RUNTIME_API) that initialisation failed, so the failure shows as
-// an init error naming the cause. aws-lambda-go has no call for this.
-func ReportInitError(ctx context.Context, api, errorType string, cause error) error {
-	body, err := json.Marshal(struct {
-		ErrorMessage string   `json:"errorMessage"`
-		ErrorType    string   `json:"errorType"`
-		StackTrace   []string `json:"stackTrace"`
-	}{cause.Error(), errorType, []string{}})
-	if err != nil {
-		return fmt.Errorf("encoding init error: %w", err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+api+runtimeAPIVersion+"/init/error", bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("building init error report: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Lambda-Runtime-Function-Error-Type", errorType)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("reporting init error: %w", err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("reporting init error: runtime API answered %d", resp.StatusCode)
-	}
-	return nil
 }

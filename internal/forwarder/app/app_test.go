@@ -20,11 +20,12 @@ import (
 	cloudevents "github.com/cloudevents/sdk-go/v2"
 	"github.com/cloudevents/sdk-go/v2/event"
 
-	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 	"github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
 	"github.com/cognito-events/cognito-events/internal/forwarder/handler"
 	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
+	"github.com/cognito-events/cognito-events/internal/lambdafn"
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 const updateID = "a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
@@ -42,7 +43,7 @@ func newHandler(tb testing.TB, env map[string]string) (*handler.Handler, *bytes.
 	tb.Helper()
 	logs := &bytes.Buffer{}
 	cfg := mustConfig(tb, env)
-	h, err := New(context.Background(), cfg, Deps{Log: Logger(cfg, logs), Metrics: io.Discard})
+	h, err := New(context.Background(), cfg, Deps{Log: lambdafn.Logger(cfg.LogFormat, cfg.LogLevel, logs), Metrics: io.Discard})
 	if err != nil {
 		tb.Fatalf("New: %v", err)
 	}
@@ -349,88 +350,6 @@ func TestNewWiresEachSink(t *testing.T) {
 			}
 			if q, ok := h.Sink.(*sink.SQS); ok && !q.FIFO {
 				t.Fatal("FIFO queue not detected")
-			}
-		})
-	}
-}
-
-func TestReportInitError(t *testing.T) {
-	var path, errType string
-	var body struct{ ErrorMessage, ErrorType string }
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		path, errType = r.URL.Path, r.Header.Get("Lambda-Runtime-Function-Error-Type")
-		json.NewDecoder(r.Body).Decode(&body)
-		w.WriteHeader(http.StatusAccepted)
-	}))
-	defer srv.Close()
-	cause := errors.New("SINK_KIND is required")
-	if err := ReportInitError(context.Background(), strings.TrimPrefix(srv.URL, "http://"), ErrorTypeConfig, cause); err != nil {
-		t.Fatalf("ReportInitError: %v", err)
-	}
-	if path != "/2018-06-01/runtime/init/error" || errType != ErrorTypeConfig || body.ErrorMessage != cause.Error() || body.ErrorType != ErrorTypeConfig {
-		t.Fatalf("got %s %s %+v", path, errType, body)
-	}
-}
-
-func TestLoggerHonoursLambdaSettings(t *testing.T) {
-	for _, tc := range []struct {
-		name, format, level string
-		wantJSON, wantDebug bool
-	}{
-		{"JSON INFO", "JSON", "INFO", true, false},
-		{"Text DEBUG", "Text", "DEBUG", false, true},
-		{"defaults", "", "", true, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := mustConfig(t, httpEnv("https://x.example", config.EnvLogFormat, tc.format, config.EnvLogLevel, tc.level))
-			var buf bytes.Buffer
-			l := Logger(cfg, &buf)
-			l.Debug("d")
-			l.Info("i", "k", "v")
-			out := buf.String()
-			if strings.Contains(out, `"msg":"d"`) || strings.Contains(out, "msg=d") {
-				if !tc.wantDebug {
-					t.Fatalf("debug logged at %s: %s", tc.level, out)
-				}
-			} else if tc.wantDebug {
-				t.Fatalf("debug not logged at %s: %s", tc.level, out)
-			}
-			if json.Valid([]byte(strings.Split(out, "\n")[0])) != tc.wantJSON {
-				t.Fatalf("format %q gave %s", tc.format, out)
-			}
-		})
-	}
-}
-
-func TestLambdaAWSConfig(t *testing.T) {
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	c, err := LambdaAWSConfig(env(map[string]string{"AWS_REGION": "eu-west-1", EnvAccessKeyID: "AKID", EnvSecretAccessKey: "s", EnvSessionToken: "tok"}))
-	if err != nil {
-		t.Fatalf("LambdaAWSConfig: %v", err)
-	}
-	creds, err := c.Credentials.Retrieve(context.Background())
-	if err != nil || c.Region != "eu-west-1" || creds.AccessKeyID != "AKID" || creds.SecretAccessKey != "s" || creds.SessionToken != "tok" {
-		t.Fatalf("config %+v, credentials %+v, %v", c, creds, err)
-	}
-	if _, err := LambdaAWSConfig(env(map[string]string{"AWS_REGION": "eu-west-1", EnvAccessKeyID: "AKID"})); !errors.Is(err, ErrNoCredentials) || strings.Contains(err.Error(), "AKID") {
-		t.Fatalf("missing secret key: %v", err)
-	}
-	if _, err := LambdaAWSConfig(env(map[string]string{EnvAccessKeyID: "AKID", EnvSecretAccessKey: "s"})); err == nil || !strings.Contains(err.Error(), "AWS_REGION") {
-		t.Fatalf("missing region: %v", err)
-	}
-	for _, tc := range []struct {
-		name string
-		env  map[string]string
-		want string
-	}{
-		{"service override", map[string]string{"AWS_ENDPOINT_URL_SQS": "http://127.0.0.1:1", "AWS_ENDPOINT_URL": "http://other"}, "http://127.0.0.1:1"},
-		{"global override", map[string]string{"AWS_ENDPOINT_URL": "http://other"}, "http://other"},
-		{"none", nil, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := endpoint(env(tc.env), ServiceSQS)
-			if (got == nil) != (tc.want == "") || (got != nil && *got != tc.want) {
-				t.Fatalf("endpoint = %v, want %q", got, tc.want)
 			}
 		})
 	}

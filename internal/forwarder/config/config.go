@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cognito-events/cognito-events/internal/lambdafn"
 )
 
 // SinkKind names the kind of sink the forwarder delivers to.
@@ -45,15 +47,6 @@ const (
 	AuthSigV4  AuthKind = "sigv4"
 )
 
-// LogFormat is the log format Lambda asks for.
-type LogFormat string
-
-// The log formats.
-const (
-	LogJSON LogFormat = "JSON"
-	LogText LogFormat = "Text"
-)
-
 // Names of the environment variables, as in docs/forwarder.md.
 const (
 	EnvSinkKind          = "SINK_KIND"
@@ -80,8 +73,8 @@ const (
 	EnvPoolLookupRate    = "POOL_LOOKUP_RATE"
 	EnvRetryBaseDelay    = "RETRY_BASE_DELAY"
 	EnvRetryMaxAttempts  = "RETRY_MAX_ATTEMPTS"
-	EnvLogFormat         = "AWS_LAMBDA_LOG_FORMAT"
-	EnvLogLevel          = "AWS_LAMBDA_LOG_LEVEL"
+	EnvLogFormat         = lambdafn.EnvLogFormat
+	EnvLogLevel          = lambdafn.EnvLogLevel
 	EnvAWSRegion         = "AWS_REGION"
 )
 
@@ -146,7 +139,7 @@ type Config struct {
 
 	// LogFormat (AWS_LAMBDA_LOG_FORMAT, default JSON) and LogLevel
 	// (AWS_LAMBDA_LOG_LEVEL, default INFO) are set by Lambda.
-	LogFormat LogFormat
+	LogFormat lambdafn.LogFormat
 	LogLevel  slog.Level
 
 	// Region (AWS_REGION) is the function's region, set by Lambda.
@@ -479,32 +472,20 @@ func (p *parser) clientMap(name string) map[string]string {
 	return m
 }
 
-func (p *parser) logFormat(name string) LogFormat {
-	switch v := p.str(name); strings.ToLower(v) {
-	case "", "json":
-		return LogJSON
-	case "text":
-		return LogText
-	default:
-		p.fail(name, fmt.Sprintf("%q is not JSON or Text", v))
-		return LogJSON
+func (p *parser) logFormat(name string) lambdafn.LogFormat {
+	f, err := lambdafn.ParseLogFormat(p.str(name))
+	if err != nil {
+		p.fail(name, err.Error())
 	}
+	return f
 }
 
 func (p *parser) logLevel(name string) slog.Level {
-	switch v := p.str(name); strings.ToUpper(v) {
-	case "", "INFO":
-		return slog.LevelInfo
-	case "TRACE", "DEBUG":
-		return slog.LevelDebug
-	case "WARN", "WARNING":
-		return slog.LevelWarn
-	case "ERROR", "FATAL":
-		return slog.LevelError
-	default:
-		p.fail(name, fmt.Sprintf("%q is not one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL", v))
-		return slog.LevelInfo
+	l, err := lambdafn.ParseLogLevel(p.str(name))
+	if err != nil {
+		p.fail(name, err.Error())
 	}
+	return l
 }
 
 func splitScopes(s string) []string {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cognito-events/cognito-events/internal/lambdafn"
 )
 
 func env(m map[string]string) func(string) string {
@@ -25,7 +27,7 @@ func TestLoadDefaults(t *testing.T) {
 		PoolLookupRate:        2,
 		RetryBaseDelay:        200 * time.Millisecond,
 		RetryMaxAttempts:      5,
-		LogFormat:             LogJSON,
+		LogFormat:             lambdafn.LogJSON,
 		LogLevel:              slog.LevelInfo,
 		Region:                "eu-west-1",
 		HTTP: HTTPConfig{
@@ -113,7 +115,7 @@ func TestLoadValid(t *testing.T) {
 		}, func(t *testing.T, c Config) {
 			if !reflect.DeepEqual(c.PoolClientMap, map[string]string{"clientA": "us-east-1_AAAAAAAAA", "clientB": "eu-west-1_BBBBBBBBB"}) ||
 				!c.PoolLookup || c.PoolLookupRate != 0.5 || c.RetryBaseDelay != time.Second || c.RetryMaxAttempts != 3 ||
-				c.LogFormat != LogText || c.LogLevel != slog.LevelDebug {
+				c.LogFormat != lambdafn.LogText || c.LogLevel != slog.LevelDebug {
 				t.Errorf("Config = %+v", c)
 			}
 		}},

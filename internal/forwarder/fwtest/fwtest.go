@@ -1,5 +1,5 @@
 // Package fwtest holds the helpers the forwarder's tests share: its fixtures
-// (functions/forwarder/testdata) and an AWS environment that can only reach
+// (testdata beside this file) and an AWS environment that can only reach
 // loopback endpoints. Only tests import it.
 package fwtest
 
@@ -10,14 +10,14 @@ import (
 	"testing"
 )
 
-// Dir is functions/forwarder/testdata, found from this file's location so
+// Dir is internal/forwarder/fwtest/testdata, found from this file's location so
 // every package's tests can use it.
 func Dir() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..", "functions", "forwarder", "testdata")
+	return filepath.Join(filepath.Dir(file), "testdata")
 }
 
-// Fixture returns the bytes of functions/forwarder/testdata/name.
+// Fixture returns the bytes of internal/forwarder/fwtest/testdata/name.
 func Fixture(tb testing.TB, name string) []byte {
 	tb.Helper()
 	b, err := os.ReadFile(filepath.Join(Dir(), name))

@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 	"github.com/cognito-events/cognito-events/internal/forwarder/emf"
 	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
 	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 // benchSink keeps the benchmark's results reachable.

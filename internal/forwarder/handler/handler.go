@@ -13,9 +13,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 	"github.com/cognito-events/cognito-events/internal/forwarder/emf"
 	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 // Normalizer turns one input into an Event; *events.Normalizer is the real

@@ -16,10 +16,10 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
 	"github.com/cognito-events/cognito-events/internal/forwarder/emf"
 	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
 	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 // fakeSink fails with errs in turn, then acknowledges; it records the id of

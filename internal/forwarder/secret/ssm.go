@@ -13,7 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/cognito-events/cognito-events/functions/forwarder/sink"
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 // SSM reads one parameter with GetParameter (decrypted), over the AWS JSON

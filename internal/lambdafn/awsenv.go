@@ -1,4 +1,4 @@
-package app
+package lambdafn
 
 import (
 	"errors"
@@ -32,12 +32,12 @@ const (
 // missing.
 var ErrNoCredentials = errors.New("AWS credentials not set")
 
-// LambdaAWSConfig builds the AWS SDK configuration from what Lambda puts in
+// AWSConfig builds the AWS SDK configuration from what Lambda puts in
 // the environment: AWS_REGION and the execution role's credentials
 // (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). It
 // replaces config.LoadDefaultConfig, whose chain (shared files, SSO, IMDS,
 // STS) a Lambda function never uses and which adds 1.5 MB to the binary.
-func LambdaAWSConfig(getenv func(string) string) (aws.Config, error) {
+func AWSConfig(getenv func(string) string) (aws.Config, error) {
 	region := getenv("AWS_REGION")
 	if region == "" {
 		region = getenv("AWS_DEFAULT_REGION")
@@ -55,9 +55,9 @@ func LambdaAWSConfig(getenv func(string) string) (aws.Config, error) {
 	}, nil
 }
 
-// endpoint returns the endpoint override for service: AWS_ENDPOINT_URL_<SERVICE>,
+// Endpoint returns the endpoint override for service: AWS_ENDPOINT_URL_<SERVICE>,
 // else AWS_ENDPOINT_URL, else nil (the SDK resolves the regional endpoint).
-func endpoint(getenv func(string) string, service string) *string {
+func Endpoint(getenv func(string) string, service string) *string {
 	for _, name := range []string{EnvEndpointURL + "_" + service, EnvEndpointURL} {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			return aws.String(v)

@@ -331,7 +331,7 @@ func TestMixedExistsRejected(t *testing.T) {
 }
 
 // TestPatternGolden compares generated patterns with golden files; run
-// `go test ./infra/config -run Golden -update` after a deliberate change.
+// `go test ./internal/config -run Golden -update` after a deliberate change.
 func TestPatternGolden(t *testing.T) {
 	tests := []struct {
 		name  string

@@ -29,7 +29,7 @@ import (
 	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
 )
 
-// testEvent normalises a fixture of functions/forwarder/testdata.
+// testEvent normalises a fixture of internal/forwarder/fwtest/testdata.
 func testEvent(tb testing.TB, name string) *events.Event {
 	tb.Helper()
 	ev, err := events.Normalize(fwtest.Fixture(tb, name))
