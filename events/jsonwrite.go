@@ -53,3 +53,63 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// jsonWriter appends the members of one JSON object.
+type jsonWriter struct {
+	b     []byte
+	comma bool
+}
+
+func (w *jsonWriter) key(k string) {
+	if w.comma {
+		w.b = append(w.b, ',')
+	}
+	w.comma = true
+	w.b = append(w.b, '"')
+	w.b = append(w.b, k...)
+	w.b = append(w.b, '"', ':')
+}
+
+func (w *jsonWriter) str(k, v string) {
+	w.key(k)
+	w.b = appendString(w.b, v)
+}
+
+// optStr writes k only when v is not empty.
+func (w *jsonWriter) optStr(k, v string) {
+	if v != "" {
+		w.str(k, v)
+	}
+}
+
+func (w *jsonWriter) boolean(k string, v bool) {
+	w.key(k)
+	if v {
+		w.b = append(w.b, "true"...)
+	} else {
+		w.b = append(w.b, "false"...)
+	}
+}
+
+// raw writes k with raw JSON, or null when raw is empty.
+func (w *jsonWriter) raw(k string, raw []byte) {
+	w.key(k)
+	if len(raw) == 0 {
+		w.b = append(w.b, "null"...)
+		return
+	}
+	w.b = append(w.b, raw...)
+}
+
+// open starts a nested object under k and returns the writer to resume
+// with after close.
+func (w *jsonWriter) open(k string) {
+	w.key(k)
+	w.b = append(w.b, '{')
+	w.comma = false
+}
+
+func (w *jsonWriter) close() {
+	w.b = append(w.b, '}')
+	w.comma = true
+}

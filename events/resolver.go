@@ -33,3 +33,5 @@ func (m StaticPoolResolver) ResolveUserPool(_ context.Context, _ string, clientI
 	}
 	return "", ErrPoolNotFound
 }
+
+func isNotFound(err error) bool { return errors.Is(err, ErrPoolNotFound) }
