@@ -10,6 +10,12 @@ const (
 	// DetailTypeServiceEvent carries hosted-UI and managed-login endpoint
 	// events (eventType AwsServiceEvent).
 	DetailTypeServiceEvent = "AWS Service Event via CloudTrail"
+	// DetailTypeConsoleSignIn carries console sign-ins (eventType
+	// AwsConsoleSignIn).
+	DetailTypeConsoleSignIn = "AWS Console Sign In via CloudTrail"
+	// DetailTypeConsoleAction carries console actions (eventType
+	// AwsConsoleAction).
+	DetailTypeConsoleAction = "AWS Console Action via CloudTrail"
 )
 
 // Sources and event sources of Cognito records.
@@ -25,8 +31,10 @@ const (
 
 // CloudTrail eventType values.
 const (
-	EventTypeAPICall      = "AwsApiCall"
-	EventTypeServiceEvent = "AwsServiceEvent"
+	EventTypeAPICall       = "AwsApiCall"
+	EventTypeServiceEvent  = "AwsServiceEvent"
+	EventTypeConsoleSignIn = "AwsConsoleSignIn"
+	EventTypeConsoleAction = "AwsConsoleAction"
 )
 
 // Envelope is an EventBridge event as delivered to a rule target. For

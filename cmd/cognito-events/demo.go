@@ -725,7 +725,7 @@ func demoFixtures(dir string) ([]demoFixture, error) {
 				name += "#" + strconv.Itoa(rec.index)
 			}
 			where := fmt.Sprintf("%s: record %d (line %d)", p, rec.index, rec.line)
-			env, err := pattern.Envelope(rec.data)
+			env, err := events.Wrap(rec.data)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}

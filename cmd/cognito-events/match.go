@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/cognito-events/cognito-events/events"
 	"github.com/cognito-events/cognito-events/internal/pattern"
 )
 
@@ -85,7 +86,7 @@ type matchDetail struct {
 }
 
 func (m *matchReport) record(where string, data []byte) {
-	env, err := pattern.Envelope(data)
+	env, err := events.Wrap(data)
 	if err != nil {
 		fmt.Fprintf(m.stderr, "error: %s: %v\n", where, err)
 		m.failed++

@@ -107,7 +107,7 @@ type recordInfo struct {
 // envelopes as they are, bare CloudTrail records wrapped as EventBridge
 // wraps them.
 func toEnvelope(input []byte) ([]byte, recordInfo, error) {
-	env, err := pattern.Envelope(input)
+	env, err := events.Wrap(input)
 	if err != nil {
 		return nil, recordInfo{}, err
 	}

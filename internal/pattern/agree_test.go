@@ -48,7 +48,7 @@ func loadEnvelopes(tb testing.TB) []fixture {
 		if err != nil {
 			tb.Fatalf("reading %s: %v", p, err)
 		}
-		env, err := Envelope(data)
+		env, err := events.Wrap(data)
 		if err != nil {
 			tb.Fatalf("wrapping %s: %v", p, err)
 		}

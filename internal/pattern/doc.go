@@ -6,8 +6,8 @@
 // envelope) and returns a Result whose Reason names the field that failed,
 // what the pattern wanted there and what the event held. FromTemplate,
 // FromTemplates and FromConfig give each route's rule as the synthesized
-// CloudFormation template or the cdk.json configuration has it, and
-// Envelope wraps a bare CloudTrail record the way EventBridge does.
+// CloudFormation template or the cdk.json configuration has it. Wrapping a
+// bare CloudTrail record the way EventBridge does is events.Wrap.
 //
 // The cognito-events CLI (patterns, match, replay, backfill) and the local
 // demo use it, so that what they deliver is what the deployed rules would.

@@ -3,9 +3,11 @@ package pattern
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/cognito-events/cognito-events/events"
 )
 
-// FuzzMatch: no pattern and no event makes Compile, Match or Envelope
+// FuzzMatch: no pattern and no event makes Compile, Match or events.Wrap
 // panic; a compiled pattern's String compiles again. Seeded with the
 // corpus and the patterns of the test templates.
 func FuzzMatch(f *testing.F) {
@@ -28,8 +30,8 @@ func FuzzMatch(f *testing.F) {
 	}
 	f.Add(patterns[1], `{"a":[[1,[2]],{"b":null},"10.1.2.3","X"]}`)
 	f.Fuzz(func(t *testing.T, pattern, event string) {
-		if env, err := Envelope([]byte(event)); err == nil && len(env) == 0 {
-			t.Error("Envelope returned nothing and no error")
+		if env, err := events.Wrap([]byte(event)); err == nil && len(env) == 0 {
+			t.Error("Wrap returned nothing and no error")
 		}
 		p, err := Compile([]byte(pattern))
 		if err != nil {

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cognito-events/cognito-events/events"
 	"github.com/cognito-events/cognito-events/internal/config"
 )
 
@@ -266,15 +265,6 @@ func FromConfig(cdk []byte) ([]Route, error) {
 }
 
 var errMissing = errors.New("missing")
-
-// detailTypes maps CloudTrail eventType values to the detail-type of the
-// EventBridge events that carry them.
-var detailTypes = map[string]string{
-	events.EventTypeAPICall:      events.DetailTypeAPICall,
-	events.EventTypeServiceEvent: events.DetailTypeServiceEvent,
-	"AwsConsoleSignIn":           "AWS Console Sign In via CloudTrail",
-	"AwsConsoleAction":           "AWS Console Action via CloudTrail",
-}
 
 // describeJSONError says where JSON decoding failed without Go type names.
 func describeJSONError(err error) error {
