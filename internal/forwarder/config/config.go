@@ -73,6 +73,7 @@ const (
 	EnvPoolLookupRate    = "POOL_LOOKUP_RATE"
 	EnvRetryBaseDelay    = "RETRY_BASE_DELAY"
 	EnvRetryMaxAttempts  = "RETRY_MAX_ATTEMPTS"
+	EnvInput             = "FORWARDER_INPUT"
 	EnvLogFormat         = lambdafn.EnvLogFormat
 	EnvLogLevel          = lambdafn.EnvLogLevel
 	EnvAWSRegion         = "AWS_REGION"
@@ -144,6 +145,12 @@ type Config struct {
 
 	// Region (AWS_REGION) is the function's region, set by Lambda.
 	Region string
+
+	// Input (FORWARDER_INPUT, default eventbridge): what one invocation
+	// carries, so main starts the matching handler: eventbridge (one
+	// EventBridge event) or sqs (an SQS batch of them, a buffered route).
+	// The stack sets it.
+	Input Input
 }
 
 // HTTPConfig is the http sink's part of Config.
@@ -199,6 +206,7 @@ func Load(getenv func(string) string) (Config, error) {
 		LogFormat:             p.logFormat(EnvLogFormat),
 		LogLevel:              p.logLevel(EnvLogLevel),
 		Region:                p.str(EnvAWSRegion),
+		Input:                 p.input(EnvInput),
 	}
 	c.HTTP = HTTPConfig{
 		URL:            p.strDefault(EnvSinkURL, p.str(EnvKSink)),

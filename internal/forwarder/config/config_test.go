@@ -30,6 +30,7 @@ func TestLoadDefaults(t *testing.T) {
 		LogFormat:             lambdafn.LogJSON,
 		LogLevel:              slog.LevelInfo,
 		Region:                "eu-west-1",
+		Input:                 InputEventBridge,
 		HTTP: HTTPConfig{
 			URL:          "https://example.com/events",
 			Mode:         ModeBinary,

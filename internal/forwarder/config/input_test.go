@@ -1,0 +1,43 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestInput(t *testing.T) {
+	base := map[string]string{EnvSinkKind: "http", EnvSinkURL: "https://sink.example"}
+	for _, tc := range []struct {
+		name, value string
+		want        Input
+		wantErr     bool
+	}{
+		{"unset is eventbridge", "", InputEventBridge, false},
+		{"eventbridge", "eventbridge", InputEventBridge, false},
+		{"sqs", "sqs", InputSQS, false},
+		{"spaces trimmed", " sqs ", InputSQS, false},
+		{"unknown", "kinesis", "", true},
+		{"wrong case", "SQS", "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{EnvInput: tc.value}
+			for k, v := range base {
+				env[k] = v
+			}
+			c, err := Load(func(k string) string { return env[k] })
+			if tc.wantErr {
+				if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), EnvInput) {
+					t.Fatalf("Load = %v, want an error naming %s", err, EnvInput)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if c.Input != tc.want {
+				t.Fatalf("Input = %q, want %q", c.Input, tc.want)
+			}
+		})
+	}
+}
