@@ -3,8 +3,11 @@ package events
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"testing"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
@@ -178,5 +181,183 @@ func BenchmarkNaiveMapAndSDK(b *testing.B) {
 		validSink = len(out) > 0
 		sdkSink = ev
 		i++
+	}
+}
+
+// BenchmarkEncodingJSONTyped is the honest alternative to the hand-written
+// scanner (scan.go, decode.go), for comparison: encoding/json decodes the
+// same typical records into the package's own Envelope and Record, the
+// open-ended parts are decoded into any, redacted and searched for
+// identifiers by the same rules (secretKey, hintFor), marshalled again, and
+// the rest of the normalisation (classification, catalogue, pool, source,
+// subject, data document) is the normaliser's own code. Per record.
+func BenchmarkEncodingJSONTyped(b *testing.B) {
+	fixtures := typicalFixtures(b)
+	for _, f := range fixtures {
+		want, err := Normalize(f.data)
+		if err != nil {
+			b.Fatalf("%s: Normalize: %v", f.name, err)
+		}
+		got, err := normalizeTyped(f.data)
+		if err != nil {
+			b.Fatalf("%s: normalizeTyped: %v", f.name, err)
+		}
+		if !reflect.DeepEqual(got.Attributes(), want.Attributes()) || !sameJSON(b, string(got.Data), string(want.Data)) {
+			b.Fatalf("%s: normalizeTyped differs from Normalize:\n%+v\n%s\n%+v\n%s", f.name, got.Attributes(), got.Data, want.Attributes(), want.Data)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		ev, err := normalizeTyped(fixtures[i%len(fixtures)].data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchSink = ev
+		i++
+	}
+}
+
+// recordSink keeps the decoded record alive.
+var recordSink Record
+
+// BenchmarkEncodingJSONTypedDecodeOnly is the decoding part of
+// BenchmarkEncodingJSONTyped alone: encoding/json into Envelope and Record,
+// no redaction and no normalisation, per record.
+func BenchmarkEncodingJSONTypedDecodeOnly(b *testing.B) {
+	fixtures := typicalFixtures(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		var env Envelope
+		var rec Record
+		if err := decodeTyped(fixtures[i%len(fixtures)].data, &env, &rec); err != nil {
+			b.Fatal(err)
+		}
+		recordSink = rec
+		i++
+	}
+}
+
+// normalizeTyped is Normalize written with encoding/json and the typed
+// models, for BenchmarkEncodingJSONTyped. It resolves no client ids and
+// gives shorter error messages.
+func normalizeTyped(input []byte) (*Event, error) {
+	var env Envelope
+	var rec Record
+	if err := decodeTyped(input, &env, &rec); err != nil {
+		return nil, err
+	}
+	region := firstNonEmpty(rec.AWSRegion, env.Region)
+	switch {
+	case rec.EventSource != EventSourceUserPool:
+		return nil, fmt.Errorf("%w: eventSource is %q", ErrSkip, rec.EventSource)
+	case rec.EventID == "" || rec.EventName == "" || !validTime(rec.EventTime) || !validRegion(region):
+		return nil, fmt.Errorf("%w: record %s", ErrMissingField, rec.describe())
+	}
+	var hs [numSections]hints
+	request, err := redactTyped(rec.RequestParameters, sectionRequest, &hs[sectionRequest])
+	if err != nil {
+		return nil, err
+	}
+	response, err := redactTyped(rec.ResponseElements, sectionResponse, &hs[sectionResponse])
+	if err != nil {
+		return nil, err
+	}
+	additional, err := redactTyped(rec.AdditionalEventData, sectionAdditional, &hs[sectionAdditional])
+	if err != nil {
+		return nil, err
+	}
+	hAdd := &hs[sectionAdditional]
+	h := mergeHints(&hs[sectionRequest], &hs[sectionResponse], hAdd)
+
+	op, known := LookupOperation(rec.EventName)
+	kind := op.Resource
+	if !known {
+		kind = guessKind(h)
+	}
+	account := firstAccount(rec.RecipientAccountID, env.Account, rec.UserIdentity.AccountID)
+	pool := poolFromRecord(h, rec.Resources)
+	resourceID := subjectID(kind, h)
+	ev := &Event{
+		ID:           rec.EventID,
+		Source:       sourceARN(region, account, pool),
+		Time:         rec.EventTime,
+		EventName:    rec.EventName,
+		UserPoolID:   pool,
+		AWSRegion:    region,
+		AWSAccountID: account,
+		ResourceType: kind,
+		ErrorCode:    rec.ErrorCode,
+	}
+	if resourceID != "" {
+		ev.Subject = string(kind) + "/" + resourceID
+	}
+	ev.Data = writeData(nil, &rec, region, account, kind, resourceID, pool, hAdd, request, response, additional)
+	return ev, nil
+}
+
+// decodeTyped decodes input, an EventBridge envelope or a bare record, into
+// env and rec with encoding/json.
+func decodeTyped(input []byte, env *Envelope, rec *Record) error {
+	envErr := json.Unmarshal(input, env)
+	var err error
+	if env.DetailType != "" {
+		if envErr != nil {
+			return fmt.Errorf("%w: %w", ErrNotJSON, envErr)
+		}
+		err = json.Unmarshal(env.Detail, rec)
+	} else {
+		// A bare record: its resources are objects, which an Envelope
+		// cannot hold, so envErr is expected.
+		err = json.Unmarshal(input, rec)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrNotJSON, err)
+	}
+	return nil
+}
+
+// redactTyped decodes one open-ended part into any, redacts it and collects
+// its hints in h as the scanner does, and marshals it again; nil when the
+// part is absent or null.
+func redactTyped(raw json.RawMessage, sec section, h *hints) ([]byte, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNotJSON, err)
+	}
+	walkTyped(v, sec, 0, "", hintNone, h)
+	return json.Marshal(v)
+}
+
+// walkTyped redacts v in place and collects its hints; depth, parent and hk
+// are redactValue's depth, parent and h.
+func walkTyped(v any, sec section, depth int, parent string, hk hint, h *hints) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, val := range v {
+			if secretKey([]byte(parent), []byte(k)) {
+				v[k] = RedactedValue
+				continue
+			}
+			walkTyped(val, sec, depth+1, k, hintFor(sec, depth+1, []byte(parent), []byte(k)), h)
+		}
+	case []any:
+		for i, e := range v {
+			eh := hintNone
+			if i == 0 {
+				eh = hk
+			}
+			walkTyped(e, sec, depth+1, parent, eh, h)
+		}
+	case string:
+		h.set(hk, v)
+	case float64:
+		if hk == hintStatus {
+			h.set(hk, strconv.FormatFloat(v, 'f', -1, 64))
+		}
 	}
 }
