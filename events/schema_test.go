@@ -1,0 +1,88 @@
+package events
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// TestDataSchema validates the data of every fixture's event against the
+// published JSON Schema, and decodes it into the typed Data model without
+// unknown fields.
+func TestDataSchema(t *testing.T) {
+	schema := compileDataSchema(t)
+	for _, f := range loadFixtures(t) {
+		ev, err := Normalize(f.data)
+		if err != nil {
+			continue
+		}
+		t.Run(f.name, func(t *testing.T) {
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(ev.Data))
+			if err != nil {
+				t.Fatalf("data is not JSON: %v", err)
+			}
+			if err := schema.Validate(doc); err != nil {
+				t.Fatalf("data does not match the schema: %v\ndata: %s", err, ev.Data)
+			}
+			var d Data
+			dec := json.NewDecoder(bytes.NewReader(ev.Data))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&d); err != nil {
+				t.Fatalf("data does not decode into Data: %v", err)
+			}
+			if d.Call.EventID != ev.ID || d.Call.EventName != ev.EventName || d.Resource.Type != ev.ResourceType || d.Resource.UserPoolID != ev.UserPoolID {
+				t.Errorf("data disagrees with the attributes: call %+v resource %+v, event %+v", d.Call, d.Resource, ev)
+			}
+		})
+	}
+}
+
+func compileDataSchema(tb testing.TB) *jsonschema.Schema {
+	tb.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(DataSchemaJSON))
+	if err != nil {
+		tb.Fatalf("reading schema: %v", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource(DataSchema, doc); err != nil {
+		tb.Fatalf("adding schema: %v", err)
+	}
+	s, err := c.Compile(DataSchema)
+	if err != nil {
+		tb.Fatalf("compiling schema: %v", err)
+	}
+	return s
+}
+
+// TestSchemaRejects proves the schema is not vacuous: documents that break
+// the contract fail it.
+func TestSchemaRejects(t *testing.T) {
+	schema := compileDataSchema(t)
+	valid := `{"call":{"eventName":"X","eventSource":"cognito-idp.amazonaws.com","eventTime":"2024-01-01T00:00:00Z","eventID":"a","readOnly":false,"managementEvent":true,"awsRegion":"us-east-1"},"actor":{"unauthenticated":false},"resource":{"type":"userpool"},"requestParameters":null,"responseElements":null}`
+	tests := []struct{ name, doc string }{
+		{"unknown top-level field", strings.Replace(valid, `"actor"`, `"extra":1,"actor"`, 1)},
+		{"wrong event source", strings.Replace(valid, "cognito-idp.amazonaws.com", "iam.amazonaws.com", 1)},
+		{"bad time", strings.Replace(valid, "2024-01-01T00:00:00Z", "yesterday", 1)},
+		{"unknown resource type", strings.Replace(valid, `"userpool"`, `"table"`, 1)},
+		{"no actor", strings.Replace(valid, `"actor":{"unauthenticated":false},`, ``, 1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := jsonschema.UnmarshalJSON(strings.NewReader(tt.doc))
+			if err != nil {
+				t.Fatalf("test document is not JSON: %v", err)
+			}
+			if err := schema.Validate(doc); err == nil {
+				t.Errorf("schema accepted %s", tt.doc)
+			}
+		})
+	}
+	doc, _ := jsonschema.UnmarshalJSON(strings.NewReader(valid))
+	if err := schema.Validate(doc); err != nil {
+		t.Fatalf("schema rejects the valid document: %v", err)
+	}
+}
