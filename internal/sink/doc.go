@@ -8,6 +8,18 @@
 // PutEvents without failed entries, a MessageId). Its errors are classified
 // with ErrPermanent (retrying cannot help) and RetryAfterError (the sink
 // asked for a delay); every other error is transient. The forwarder's
-// handler retries transient errors. The HTTP binding is built here, without
-// the CloudEvents SDK client, to keep the Lambda binary small.
+// handler retries transient errors.
+//
+// The HTTP binding (ce- headers percent-encoded, or the event as
+// application/cloudevents+json) is built here rather than on the
+// CloudEvents SDK's binding and protocol/http packages, because linking
+// them grows the forwarder's bootstrap by 1,114,112 bytes (1.06 MiB,
+// +11.8%): 9,437,346 bytes without, 10,551,458 with them, measured on
+// 2026-12-01 with Go 1.26 and sdk-go v2.16.2 by
+//
+//	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags '-s -w' -o /tmp/fw ./functions/forwarder
+//
+// once as is and once with a file that calls protocol/http.WriteRequest
+// on binding.ToMessage in both modes (a blank import of the two packages
+// gives the same size). The local receiver, internal/cesink, uses the SDK.
 package sink
