@@ -32,6 +32,26 @@ func (p *Pattern) Match(event []byte) (Result, error) {
 	return p.match(doc), nil
 }
 
+// An Event is an event decoded once, to be matched against several
+// patterns (a rule's own and the filters its state implies) without
+// decoding it again. The zero Event is an empty object.
+type Event struct {
+	doc map[string]any
+}
+
+// DecodeEvent decodes event, a JSON object, for MatchEvent. Its errors are
+// those of Match.
+func DecodeEvent(event []byte) (Event, error) {
+	doc, err := decodeEvent(event)
+	if err != nil {
+		return Event{}, err
+	}
+	return Event{doc: doc}, nil
+}
+
+// MatchEvent evaluates the pattern against a decoded event, as Match does.
+func (p *Pattern) MatchEvent(e Event) Result { return p.match(e.doc) }
+
 func (p *Pattern) match(doc map[string]any) Result {
 	fails := p.root.eval(doc, false)
 	if len(fails) == 0 {
