@@ -116,7 +116,7 @@ func TestDemo(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := tt.route
-			if c.Route.Rule.Name != tt.name || c.Route.Rule.Region != "us-east-1" || c.Route.Buffered != tt.buffered {
+			if c.Route.Rule.Name != tt.name || c.Route.Rule.Region != "us-east-1" || c.Route.Buffered() != tt.buffered {
 				t.Fatalf("route %+v", c.Route.Rule)
 			}
 			if c.Matched != tt.matched || c.Delivered != tt.delivered || c.Skipped != tt.skipped || c.Failed != tt.failed || c.Received != tt.delivered {
