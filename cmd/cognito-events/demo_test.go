@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -12,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/cognito-events/cognito-events/events"
-	"github.com/cognito-events/cognito-events/internal/lambdaruntime/lambdatest"
 )
 
 // The demo tests run the real forwarder bootstrap, built for this machine,
@@ -23,19 +23,43 @@ import (
 
 const demoTemplates = "testdata/demo"
 
+var (
+	demoBuildOnce sync.Once
+	demoBuildDir  string
+	demoBuildErr  error
+	demoBuildOut  []byte
+)
+
 // demoBootstrap builds functions/forwarder for the host once per test
-// binary, as make build does.
+// binary, with the tag make build uses.
 func demoBootstrap(tb testing.TB) string {
 	tb.Helper()
 	if testing.Short() {
 		tb.Skip("builds and runs the forwarder bootstrap")
 	}
-	path := lambdatest.Build(tb, "../../functions/forwarder")
-	tb.Cleanup(func() { assertNoProcess(tb, path) })
-	return path
+	demoBuildOnce.Do(func() {
+		demoBuildDir, demoBuildErr = os.MkdirTemp("", "demo-bootstrap")
+		if demoBuildErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-ldflags", "-s -w", "-o", filepath.Join(demoBuildDir, "bootstrap"), "../../functions/forwarder")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		demoBuildOut, demoBuildErr = cmd.CombinedOutput()
+	})
+	if demoBuildErr != nil {
+		tb.Fatalf("building the forwarder bootstrap: %v\n%s", demoBuildErr, demoBuildOut)
+	}
+	tb.Cleanup(func() { assertNoProcess(tb, filepath.Join(demoBuildDir, "bootstrap")) })
+	return filepath.Join(demoBuildDir, "bootstrap")
 }
 
-func TestMain(m *testing.M) { lambdatest.Main(m) }
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoBuildDir != "" {
+		os.RemoveAll(demoBuildDir)
+	}
+	os.Exit(code)
+}
 
 // assertNoProcess fails unless no live process runs the executable path.
 func assertNoProcess(tb testing.TB, path string) {
@@ -116,7 +140,7 @@ func TestDemo(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := tt.route
-			if c.Route.Rule.Name != tt.name || c.Route.Rule.Region != "us-east-1" || c.Route.Buffered() != tt.buffered {
+			if c.Route.Rule.Name != tt.name || c.Route.Rule.Region != "us-east-1" || c.Route.Buffered != tt.buffered {
 				t.Fatalf("route %+v", c.Route.Rule)
 			}
 			if c.Matched != tt.matched || c.Delivered != tt.delivered || c.Skipped != tt.skipped || c.Failed != tt.failed || c.Received != tt.delivered {

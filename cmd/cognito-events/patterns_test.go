@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognito-events/cognito-events/internal/routes"
+	"github.com/cognito-events/cognito-events/internal/pattern"
 )
 
 // templateFixture holds two rules in the shape infra/stack.go writes them:
@@ -62,17 +62,17 @@ func TestPatternsFromConfig(t *testing.T) {
 	}
 	data, err := os.ReadFile(cdk)
 	if err != nil {
-		t.Fatalf("reading the configuration: %v", err)
+		t.Fatal(err)
 	}
-	rs, err := routes.FromConfig(data)
+	routes, err := pattern.FromConfig(data)
 	if err != nil {
 		t.Fatalf("FromConfig: %v", err)
 	}
 	blocks := patternBlocks(t, out)
-	if len(blocks) != len(rs) {
-		t.Fatalf("%d blocks for %d routes:\n%s", len(blocks), len(rs), out)
+	if len(blocks) != len(routes) {
+		t.Fatalf("%d blocks for %d routes:\n%s", len(blocks), len(routes), out)
 	}
-	for i, r := range rs {
+	for i, r := range routes {
 		wantHeader := "route " + r.Name + "\nregion " + r.Region + "\nstate " + r.State
 		if blocks[i].header != wantHeader {
 			t.Errorf("block %d header %q, want %q", i, blocks[i].header, wantHeader)

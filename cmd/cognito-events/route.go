@@ -10,9 +10,9 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
-	lambdaevents "github.com/aws/aws-lambda-go/events"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/cognito-events/cognito-events/events"
@@ -21,7 +21,8 @@ import (
 	fwconfig "github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"github.com/cognito-events/cognito-events/internal/forwarder/handler"
 	"github.com/cognito-events/cognito-events/internal/lambdafn"
-	"github.com/cognito-events/cognito-events/internal/routes"
+	"github.com/cognito-events/cognito-events/internal/pattern"
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 // defaultConfigFile is where replay and backfill read the configuration.
@@ -37,24 +38,56 @@ type routeTarget struct {
 	Region string
 	// Rule is the route's rule: its pattern and state, as the CDK app
 	// writes them into the template.
-	Rule routes.Route
+	Rule pattern.Route
 	// Route is the route's configuration.
 	Route *infracfg.Route
+}
+
+// cdkFile is the part of cdk.json replay and backfill read.
+type cdkFile struct {
+	Context map[string]any `json:"context"`
 }
 
 // loadRoute reads the configuration file and returns the route named name
 // in region (the configuration's first region when region is empty). An
 // unknown route or region is a usage error that lists the known ones.
 func loadRoute(path, name, region string) (*routeTarget, error) {
-	r, err := routes.Load(path, name, region)
-	var nf *routes.NotFoundError
-	if errors.As(err, &nf) {
-		return nil, fmt.Errorf("%w: %w", errUsage, err)
-	}
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading configuration: %w", err)
 	}
-	return &routeTarget{Name: r.Name, Region: r.Region, Rule: r, Route: r.Config}, nil
+	var f cdkFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("%s: not a cdk.json file: %w", path, err)
+	}
+	// FromContext takes the object, or the JSON string "cdk -c" gives.
+	cfg, err := infracfg.FromContext(f.Context[infracfg.ContextKey])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	r, ok := cfg.Route(name)
+	if !ok {
+		names := make([]string, len(cfg.Routes))
+		for i := range cfg.Routes {
+			names[i] = cfg.Routes[i].Name
+		}
+		return nil, fmt.Errorf("%w: %s has no route %q; its routes: %s", errUsage, path, name, strings.Join(names, ", "))
+	}
+	if region == "" {
+		region = cfg.Regions[0]
+	} else if !slices.Contains(cfg.Regions, region) {
+		return nil, fmt.Errorf("%w: %s does not deploy to region %q; its regions: %s", errUsage, path, region, strings.Join(cfg.Regions, ", "))
+	}
+	routes, err := pattern.FromConfig(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for _, pr := range routes {
+		if pr.Name == name && pr.Region == region {
+			return &routeTarget{Name: name, Region: region, Rule: pr, Route: r}, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: no pattern for route %q in %s", path, name, region)
 }
 
 // envelopeProbe is the part of an EventBridge envelope a report names.
@@ -115,7 +148,7 @@ func (t *routeTarget) forwarderEnv(opts sinkOptions) (map[string]string, error) 
 	env := t.Route.Environment()
 	env[fwconfig.EnvAWSRegion] = t.Region
 	if opts.URL != "" {
-		if env[fwconfig.EnvSinkKind] != string(fwconfig.SinkHTTP) {
+		if env[fwconfig.EnvSinkKind] != string(sink.KindHTTP) {
 			return nil, fmt.Errorf("%w: --sink-url: route %q delivers to a %s sink, not an HTTP endpoint", errUsage, t.Name, env[fwconfig.EnvSinkKind])
 		}
 		u, err := url.Parse(opts.URL)
@@ -204,10 +237,9 @@ func (t *routeTarget) newForwarder(ctx context.Context, opts sinkOptions) (*hand
 	return h, nil
 }
 
-// needsAWS reports whether the forwarder configuration calls AWS.
-func needsAWS(cfg fwconfig.Config) bool {
-	return cfg.SinkKind != fwconfig.SinkHTTP || cfg.HTTP.Auth != fwconfig.AuthNone || cfg.PoolLookup
-}
+// needsAWS reports whether the forwarder configuration calls AWS: the
+// sink kind's registry entry says whether the sink does.
+func needsAWS(cfg fwconfig.Config) bool { return cfg.NeedsAWS() }
 
 // defaultCredentials resolves credentials with the SDK's default chain, as
 // the variables the forwarder reads them from (Lambda sets them so).
@@ -290,21 +322,18 @@ func (p *pipeline) run(ctx context.Context, input []byte) result {
 		r.Outcome = outDryRun
 		return r
 	}
-	// Decoded as Lambda's runtime decodes the invocation of a direct route.
-	var ev lambdaevents.EventBridgeEvent
-	if err := json.Unmarshal(env, &ev); err != nil {
-		r.Outcome, r.Note = outFailed, fmt.Sprintf("decoding the envelope as an EventBridge event: %v", err)
-		return r
-	}
-	hr, err := p.h.HandleEventBridge(ctx, ev)
+	res, err := p.h.Handle(ctx, json.RawMessage(env))
 	if err != nil {
 		r.Outcome, r.Note = outFailed, err.Error()
 		return r
 	}
-	switch hr.Outcome {
-	case handler.OutcomeDelivered:
+	hr, ok := res.(handler.Result)
+	switch {
+	case !ok:
+		r.Outcome, r.Note = outFailed, fmt.Sprintf("unexpected handler answer %T", res)
+	case hr.Outcome == handler.OutcomeDelivered:
 		r.Outcome = outDelivered
-	case handler.OutcomeSkipped:
+	case hr.Outcome == handler.OutcomeSkipped:
 		r.Outcome, r.Note = outSkipped, "not a Cognito user-pool record"
 	default:
 		r.Outcome, r.Note = outFailed, "handler outcome "+string(hr.Outcome)

@@ -27,10 +27,5 @@ func main() {
 		}
 		lambdafn.Exit(ctx, "forwarder", errorType, err)
 	}
-	switch cfg.Input {
-	case config.InputSQS:
-		lambda.Start(h.HandleSQS)
-	default:
-		lambda.Start(h.HandleEventBridge)
-	}
+	lambda.Start(h.Handle)
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 // valid is a minimal valid configuration; bad cases patch it.
@@ -62,8 +64,8 @@ func TestParseDefaults(t *testing.T) {
 	}{
 		{"trail.mode", c.Trail.Mode, TrailCreate},
 		{"trail.bucketExpirationDays", c.Trail.BucketExpirationDays, 90},
-		{"sink.mode", r.Sink.Mode, "binary"},
-		{"sink.auth.type", r.Sink.Auth.Type, AuthNone},
+		{"sink.mode", r.Sink.Mode, sink.Binary},
+		{"sink.auth.type", r.Sink.Auth.Type, sink.AuthNone},
 		{"sink.timeout", r.Sink.Timeout, "10s"},
 		{"retry.maxAttempts", r.Retry.MaxAttempts, 5},
 		{"retry.baseDelay", r.Retry.BaseDelay, "200ms"},
@@ -241,7 +243,7 @@ func TestCDKJSON(t *testing.T) {
 	if err != nil {
 		t.Fatalf("cdk.json: %v", err)
 	}
-	if len(c.Routes) < 2 || c.Routes[0].Sink.Kind != SinkHTTP || c.Routes[1].Sink.Kind != SinkEventBridge {
+	if len(c.Routes) < 2 || c.Routes[0].Sink.Kind != sink.KindHTTP || c.Routes[1].Sink.Kind != sink.KindEventBridge {
 		t.Errorf("cdk.json routes = %+v, want an http route and an eventbridge route", c.Routes)
 	}
 	if doc.Context["cli-telemetry"] != false {
@@ -325,27 +327,27 @@ func TestStatements(t *testing.T) {
 	}{
 		{"http without auth needs nothing", `{}`, nil},
 		{"eventbridge bus name", `{"sink": {"kind": "eventbridge", "bus": "identity"}}`, []Statement{
-			{"PutEventsToSink", []string{"events:PutEvents"}, []string{"arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/identity"}}}},
+			{Sid: "PutEventsToSink", Actions: []string{"events:PutEvents"}, Resources: []string{"arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/identity"}}}},
 		{"eventbridge bus ARN", `{"sink": {"kind": "eventbridge", "bus": "arn:aws:events:us-east-1:210987654321:event-bus/central"}}`, []Statement{
-			{"PutEventsToSink", []string{"events:PutEvents"}, []string{"arn:aws:events:us-east-1:210987654321:event-bus/central"}}}},
+			{Sid: "PutEventsToSink", Actions: []string{"events:PutEvents"}, Resources: []string{"arn:aws:events:us-east-1:210987654321:event-bus/central"}}}},
 		{"sqs with KMS", `{"sink": {"kind": "sqs", "queueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/events", "kmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}`, []Statement{
-			{"SendToSinkQueue", []string{"sqs:SendMessage"}, []string{"arn:aws:sqs:eu-west-1:123456789012:events"}},
-			{"EncryptForSink", []string{"kms:Decrypt", "kms:GenerateDataKey"}, []string{"arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}}},
+			{Sid: "SendToSinkQueue", Actions: []string{"sqs:SendMessage"}, Resources: []string{"arn:aws:sqs:eu-west-1:123456789012:events"}},
+			{Sid: "EncryptForSink", Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []string{"arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}}},
 		{"sns", `{"sink": {"kind": "sns", "topicArn": "arn:aws:sns:us-east-1:123456789012:events"}}`, []Statement{
-			{"PublishToSinkTopic", []string{"sns:Publish"}, []string{"arn:aws:sns:us-east-1:123456789012:events"}}}},
+			{Sid: "PublishToSinkTopic", Actions: []string{"sns:Publish"}, Resources: []string{"arn:aws:sns:us-east-1:123456789012:events"}}}},
 		{"bearer from Secrets Manager", `{"sink": {"kind": "http", "url": "https://example.com/", "auth": {"type": "bearer", "secret": "arn:aws:secretsmanager:us-east-1:123456789012:secret:hook"}}}`, []Statement{
-			{"ReadSinkSecret", []string{"secretsmanager:GetSecretValue"}, []string{"arn:aws:secretsmanager:us-east-1:123456789012:secret:hook", "arn:aws:secretsmanager:us-east-1:123456789012:secret:hook-??????"}}}},
+			{Sid: "ReadSinkSecret", Actions: []string{"secretsmanager:GetSecretValue"}, Resources: []string{"arn:aws:secretsmanager:us-east-1:123456789012:secret:hook", "arn:aws:secretsmanager:us-east-1:123456789012:secret:hook-??????"}}}},
 		{"basic from SSM name with CMK", `{"sink": {"kind": "http", "url": "https://example.com/", "auth": {"type": "basic", "secret": "/cognito-events/basic", "secretKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/k1"}}}`, []Statement{
-			{"ReadSinkSecret", []string{"ssm:GetParameter"}, []string{"arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/cognito-events/basic"}},
-			{"DecryptSinkSecret", []string{"kms:Decrypt"}, []string{"arn:aws:kms:us-east-1:123456789012:key/k1"}}}},
+			{Sid: "ReadSinkSecret", Actions: []string{"ssm:GetParameter"}, Resources: []string{"arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/cognito-events/basic"}},
+			{Sid: "DecryptSinkSecret", Actions: []string{"kms:Decrypt"}, Resources: []string{"arn:aws:kms:us-east-1:123456789012:key/k1"}}}},
 		{"sigv4 lambda URL", `{"sink": {"kind": "http", "url": "https://x.lambda-url.us-east-1.on.aws/", "auth": {"type": "sigv4", "sigv4Service": "lambda", "invokeArn": "arn:aws:lambda:us-east-1:123456789012:function:receiver"}}}`, []Statement{
-			{"InvokeSink", []string{"lambda:InvokeFunctionUrl"}, []string{"arn:aws:lambda:us-east-1:123456789012:function:receiver"}}}},
+			{Sid: "InvokeSink", Actions: []string{"lambda:InvokeFunctionUrl"}, Resources: []string{"arn:aws:lambda:us-east-1:123456789012:function:receiver"}}}},
 		{"pool lookup limited to the selected pools", `{"selection": {"operations": ["users"], "userPoolIds": ["us-east-1_AAAAAAAAA"]}, "poolResolution": {"lookup": true}}`, []Statement{
-			{"ListUserPools", []string{"cognito-idp:ListUserPools"}, []string{"*"}},
-			{"ListUserPoolClients", []string{"cognito-idp:ListUserPoolClients"}, []string{"arn:${AWS::Partition}:cognito-idp:us-east-1:${AWS::AccountId}:userpool/us-east-1_AAAAAAAAA"}}}},
+			{Sid: "ListUserPools", Actions: []string{"cognito-idp:ListUserPools"}, Resources: []string{"*"}},
+			{Sid: "ListUserPoolClients", Actions: []string{"cognito-idp:ListUserPoolClients"}, Resources: []string{"arn:${AWS::Partition}:cognito-idp:us-east-1:${AWS::AccountId}:userpool/us-east-1_AAAAAAAAA"}}}},
 		{"pool lookup in the stack's region", `{"poolResolution": {"lookup": true}}`, []Statement{
-			{"ListUserPools", []string{"cognito-idp:ListUserPools"}, []string{"*"}},
-			{"ListUserPoolClients", []string{"cognito-idp:ListUserPoolClients"}, []string{"arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/*"}}}},
+			{Sid: "ListUserPools", Actions: []string{"cognito-idp:ListUserPools"}, Resources: []string{"*"}},
+			{Sid: "ListUserPoolClients", Actions: []string{"cognito-idp:ListUserPoolClients"}, Resources: []string{"arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/*"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

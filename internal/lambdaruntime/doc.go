@@ -11,6 +11,5 @@
 // both on a loopback listener.
 //
 // The forwarder's bootstrap tests (functions/forwarder) and the
-// "cognito-events demo" command use it; package lambdatest builds the
-// bootstrap those tests run.
+// "cognito-events demo" command use it.
 package lambdaruntime

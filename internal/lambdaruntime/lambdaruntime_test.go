@@ -10,14 +10,21 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+)
 
-	"github.com/cognito-events/cognito-events/internal/lambdaruntime/lambdatest"
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+	buildOut  []byte
 )
 
 // testBootstrap builds testdata/bootstrap (aws-lambda-go) once per test
@@ -27,10 +34,28 @@ func testBootstrap(tb testing.TB) string {
 	if testing.Short() {
 		tb.Skip("builds and runs a bootstrap binary")
 	}
-	return lambdatest.Build(tb, "testdata/bootstrap")
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "lambdaruntime-test")
+		if buildErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", filepath.Join(buildDir, "bootstrap"), "./testdata/bootstrap")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		buildOut, buildErr = cmd.CombinedOutput()
+	})
+	if buildErr != nil {
+		tb.Fatalf("building the test bootstrap: %v\n%s", buildErr, buildOut)
+	}
+	return filepath.Join(buildDir, "bootstrap")
 }
 
-func TestMain(m *testing.M) { lambdatest.Main(m) }
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
 
 // start runs the test bootstrap under Start and closes it at cleanup.
 func start(tb testing.TB, sopts Options, env ...string) (*Function, *bytes.Buffer) {

@@ -7,12 +7,14 @@ import (
 
 var sinkResult Result
 
-// BenchmarkMatch evaluates the app-clients and hosted-ui patterns (see
-// rulePatterns) against every envelope of the corpus; one op is one event
-// against one pattern. internal/routes measures the same with the rule
-// state.
+// BenchmarkMatch evaluates the app-clients and hosted-ui rules of the test
+// template against every envelope of the corpus; one op is one event
+// against one rule.
 func BenchmarkMatch(b *testing.B) {
-	appClients, hostedUI := rulePatterns(b)
+	routes, err := FromTemplate(readFile(b, "testdata/template.json"))
+	if err != nil {
+		b.Fatalf("FromTemplate: %v", err)
+	}
 	paths, _ := filepath.Glob("../../testdata/envelopes/*.json")
 	var evs [][]byte
 	var size int
@@ -21,7 +23,7 @@ func BenchmarkMatch(b *testing.B) {
 		evs = append(evs, data)
 		size += len(data)
 	}
-	rules := []*Pattern{appClients, hostedUI}
+	rules := []Route{routes[1], routes[2]}
 	b.SetBytes(int64(size / len(evs)))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -37,8 +39,11 @@ func BenchmarkMatch(b *testing.B) {
 // BenchmarkCompile compiles the hosted-ui rule's pattern (53 names, a
 // four-way $or).
 func BenchmarkCompile(b *testing.B) {
-	_, hostedUI := rulePatterns(b)
-	text := []byte(hostedUI.String())
+	routes, err := FromTemplate(readFile(b, "testdata/template.json"))
+	if err != nil {
+		b.Fatalf("FromTemplate: %v", err)
+	}
+	text := []byte(routes[2].Pattern.String())
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Compile(text); err != nil {

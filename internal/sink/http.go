@@ -15,16 +15,8 @@ import (
 	"github.com/cognito-events/cognito-events/events"
 )
 
-// HTTPMode is the CloudEvents HTTP binding's content mode.
-type HTTPMode int
-
-// The content modes.
-const (
-	// Binary puts the attributes in ce- headers and the data in the body.
-	Binary HTTPMode = iota
-	// Structured sends the whole event as application/cloudevents+json.
-	Structured
-)
+// HTTPMode is the old name of Mode, kept until the tests that use it move.
+type HTTPMode = Mode
 
 // Authorizer adds credentials to a request the HTTP sink is about to send.
 // body is the exact request body (SigV4 hashes it). Invalidate is called
@@ -40,8 +32,8 @@ type Authorizer interface {
 type HTTP struct {
 	// URL of the sink.
 	URL string
-	// Mode is Binary or Structured.
-	Mode HTTPMode
+	// Mode is Binary (also when empty) or Structured.
+	Mode Mode
 	// Headers are static extra headers, set before the binding's own.
 	Headers map[string]string
 	// Auth authorises each request; nil means none.
@@ -89,7 +81,7 @@ func (s *HTTP) post(ctx context.Context, ev *events.Event, body []byte, contentT
 		req.Header.Set("User-Agent", s.UserAgent)
 	}
 	req.Header.Set("Content-Type", contentType)
-	if s.Mode == Binary {
+	if s.Mode != Structured {
 		for _, a := range ev.Attributes() {
 			if a.Name == "datacontenttype" {
 				continue // carried by Content-Type

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cognito-events/cognito-events/internal/lambdafn"
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 func env(m map[string]string) func(string) string {
@@ -21,30 +22,34 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 	want := Config{
-		SinkKind:              SinkHTTP,
-		EventBridgeSource:     DefaultEventBridgeSource,
-		EventBridgeDetailType: DefaultEventBridgeDetail,
-		PoolLookupRate:        2,
-		RetryBaseDelay:        200 * time.Millisecond,
-		RetryMaxAttempts:      5,
-		LogFormat:             lambdafn.LogJSON,
-		LogLevel:              slog.LevelInfo,
-		Region:                "eu-west-1",
-		Input:                 InputEventBridge,
-		HTTP: HTTPConfig{
-			URL:          "https://example.com/events",
-			Mode:         ModeBinary,
-			Timeout:      10 * time.Second,
-			Auth:         AuthNone,
-			AuthHeader:   "x-api-key",
-			SigV4Service: "execute-api",
-			SigV4Region:  "eu-west-1",
+		Sink: sink.Settings{
+			Kind:    sink.KindHTTP,
+			Timeout: 10 * time.Second,
+			HTTP: sink.HTTPSettings{
+				URL:          "https://example.com/events",
+				Mode:         sink.Binary,
+				Auth:         sink.AuthNone,
+				AuthHeader:   "x-api-key",
+				SigV4Service: "execute-api",
+				SigV4Region:  "eu-west-1",
+			},
+			EventBridge: sink.EventBridgeSettings{
+				Source:     sink.DefaultEventBridgeSource,
+				DetailType: sink.DefaultEventBridgeDetail,
+			},
 		},
+		PoolLookupRate:   2,
+		RetryBaseDelay:   200 * time.Millisecond,
+		RetryMaxAttempts: 5,
+		LogFormat:        lambdafn.LogJSON,
+		LogLevel:         slog.LevelInfo,
+		Region:           "eu-west-1",
+		Input:            InputEventBridge,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("Load =\n%+v\nwant\n%+v", c, want)
 	}
-	if DefaultEventBridgeDetail != "com.amazon.cognito-idp.sync_trigger" {
+	if sink.DefaultEventBridgeDetail != "com.amazon.cognito-idp.sync_trigger" {
 		t.Fatal("default detail type drifted from the event type")
 	}
 }
@@ -56,17 +61,17 @@ func TestLoadValid(t *testing.T) {
 		check func(t *testing.T, c Config)
 	}{
 		{"K_SINK alias", map[string]string{EnvSinkKind: "http", EnvKSink: "https://broker.example/ns/default"}, func(t *testing.T, c Config) {
-			if c.HTTP.URL != "https://broker.example/ns/default" {
-				t.Errorf("URL = %q", c.HTTP.URL)
+			if c.Sink.HTTP.URL != "https://broker.example/ns/default" {
+				t.Errorf("URL = %q", c.Sink.HTTP.URL)
 			}
 		}},
 		{"SINK_URL wins over K_SINK", map[string]string{EnvSinkKind: "http", EnvSinkURL: "https://a.example", EnvKSink: "https://b.example"}, func(t *testing.T, c Config) {
-			if c.HTTP.URL != "https://a.example" {
-				t.Errorf("URL = %q", c.HTTP.URL)
+			if c.Sink.HTTP.URL != "https://a.example" {
+				t.Errorf("URL = %q", c.Sink.HTTP.URL)
 			}
 		}},
 		{"insecure allowed", map[string]string{EnvSinkKind: "http", EnvSinkURL: "http://127.0.0.1:8080", EnvAllowInsecure: "true"}, func(t *testing.T, c Config) {
-			if !c.HTTP.AllowInsecure {
+			if !c.Sink.HTTP.AllowInsecure {
 				t.Error("AllowInsecure false")
 			}
 		}},
@@ -76,36 +81,36 @@ func TestLoadValid(t *testing.T) {
 			EnvAuthSecret: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:sink-AbCdEf", EnvOAuth2TokenURL: "https://d.auth.eu-west-1.amazoncognito.com/oauth2/token",
 			EnvOAuth2Scopes: "events/write, events/read  other",
 		}, func(t *testing.T, c Config) {
-			h := c.HTTP
-			if h.Mode != ModeStructured || h.Timeout != 3*time.Second || h.Auth != AuthOAuth2 ||
+			h := c.Sink.HTTP
+			if h.Mode != sink.Structured || c.Sink.Timeout != 3*time.Second || h.Auth != sink.AuthOAuth2 ||
 				!reflect.DeepEqual(h.Headers, map[string]string{"X-Team": "identity", "X-Env": "prod"}) ||
 				!reflect.DeepEqual(h.OAuth2Scopes, []string{"events/write", "events/read", "other"}) {
 				t.Errorf("HTTP = %+v", h)
 			}
 		}},
 		{"apikey with SSM parameter", map[string]string{EnvSinkKind: "http", EnvSinkURL: "https://x.example", EnvAuth: "apikey", EnvAuthSecret: "/cognito-events/key", EnvAuthHeader: "X-Key"}, func(t *testing.T, c Config) {
-			if c.HTTP.AuthHeader != "X-Key" || c.HTTP.AuthSecret != "/cognito-events/key" {
-				t.Errorf("HTTP = %+v", c.HTTP)
+			if c.Sink.HTTP.AuthHeader != "X-Key" || c.Sink.HTTP.AuthSecret != "/cognito-events/key" {
+				t.Errorf("HTTP = %+v", c.Sink.HTTP)
 			}
 		}},
 		{"basic with SSM ARN", map[string]string{EnvSinkKind: "http", EnvSinkURL: "https://x.example", EnvAuth: "basic", EnvAuthSecret: "arn:aws:ssm:eu-west-1:111122223333:parameter/sink/basic"}, nil},
 		{"sigv4 region", map[string]string{EnvSinkKind: "http", EnvSinkURL: "https://x.example", EnvAuth: "sigv4", EnvSigV4Service: "lambda", EnvSigV4Region: "us-east-1", EnvAWSRegion: "eu-west-1"}, func(t *testing.T, c Config) {
-			if c.HTTP.SigV4Service != "lambda" || c.HTTP.SigV4Region != "us-east-1" {
-				t.Errorf("HTTP = %+v", c.HTTP)
+			if c.Sink.HTTP.SigV4Service != "lambda" || c.Sink.HTTP.SigV4Region != "us-east-1" {
+				t.Errorf("HTTP = %+v", c.Sink.HTTP)
 			}
 		}},
 		{"eventbridge", map[string]string{EnvSinkKind: "eventbridge", EnvEventBridgeBus: "identity", EnvEventBridgeSource: "acme.identity", EnvEventBridgeDetail: "Pool changed"}, func(t *testing.T, c Config) {
-			if c.EventBridgeBus != "identity" || c.EventBridgeSource != "acme.identity" || c.EventBridgeDetailType != "Pool changed" {
+			if eb := c.Sink.EventBridge; eb.Bus != "identity" || eb.Source != "acme.identity" || eb.DetailType != "Pool changed" {
 				t.Errorf("Config = %+v", c)
 			}
 		}},
 		{"sqs fifo", map[string]string{EnvSinkKind: "sqs", EnvSQSQueueURL: "https://sqs.eu-west-1.amazonaws.com/111122223333/e.fifo"}, func(t *testing.T, c Config) {
-			if !c.IsFIFO() {
+			if !c.Sink.SQS.IsFIFO() {
 				t.Error("IsFIFO false")
 			}
 		}},
 		{"sns standard", map[string]string{EnvSinkKind: "sns", EnvSNSTopicARN: "arn:aws:sns:eu-west-1:111122223333:t"}, func(t *testing.T, c Config) {
-			if c.IsFIFO() {
+			if c.Sink.SNS.IsFIFO() {
 				t.Error("IsFIFO true")
 			}
 		}},

@@ -1,6 +1,10 @@
 package config
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/cognito-events/cognito-events/internal/sink"
+)
 
 // Input is what one invocation of the forwarder carries; main starts the
 // handler that takes it.
@@ -17,12 +21,12 @@ const (
 )
 
 // input reads FORWARDER_INPUT: eventbridge (the default) or sqs.
-func (p *parser) input(name string) Input {
-	switch in := Input(p.strDefault(name, string(InputEventBridge))); in {
+func input(e *sink.Env, name string) Input {
+	switch in := Input(e.StrDefault(name, string(InputEventBridge))); in {
 	case InputEventBridge, InputSQS:
 		return in
 	default:
-		p.fail(name, fmt.Sprintf("%q is not eventbridge or sqs", in))
+		e.Fail(name, fmt.Sprintf("%q is not eventbridge or sqs", in))
 		return InputEventBridge
 	}
 }
