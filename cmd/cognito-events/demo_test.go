@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/internal/lambdaruntime/lambdatest"
 )
 
 // The demo tests run the real forwarder bootstrap, built for this machine,
@@ -23,43 +23,19 @@ import (
 
 const demoTemplates = "testdata/demo"
 
-var (
-	demoBuildOnce sync.Once
-	demoBuildDir  string
-	demoBuildErr  error
-	demoBuildOut  []byte
-)
-
 // demoBootstrap builds functions/forwarder for the host once per test
-// binary, with the tag make build uses.
+// binary, as make build does.
 func demoBootstrap(tb testing.TB) string {
 	tb.Helper()
 	if testing.Short() {
 		tb.Skip("builds and runs the forwarder bootstrap")
 	}
-	demoBuildOnce.Do(func() {
-		demoBuildDir, demoBuildErr = os.MkdirTemp("", "demo-bootstrap")
-		if demoBuildErr != nil {
-			return
-		}
-		cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-ldflags", "-s -w", "-o", filepath.Join(demoBuildDir, "bootstrap"), "../../functions/forwarder")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		demoBuildOut, demoBuildErr = cmd.CombinedOutput()
-	})
-	if demoBuildErr != nil {
-		tb.Fatalf("building the forwarder bootstrap: %v\n%s", demoBuildErr, demoBuildOut)
-	}
-	tb.Cleanup(func() { assertNoProcess(tb, filepath.Join(demoBuildDir, "bootstrap")) })
-	return filepath.Join(demoBuildDir, "bootstrap")
+	path := lambdatest.Build(tb, "../../functions/forwarder")
+	tb.Cleanup(func() { assertNoProcess(tb, path) })
+	return path
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if demoBuildDir != "" {
-		os.RemoveAll(demoBuildDir)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { lambdatest.Main(m) }
 
 // assertNoProcess fails unless no live process runs the executable path.
 func assertNoProcess(tb testing.TB, path string) {
@@ -140,7 +116,7 @@ func TestDemo(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := tt.route
-			if c.Route.Rule.Name != tt.name || c.Route.Rule.Region != "us-east-1" || c.Route.Buffered != tt.buffered {
+			if c.Route.Rule.Name != tt.name || c.Route.Rule.Region != "us-east-1" || c.Route.Buffered() != tt.buffered {
 				t.Fatalf("route %+v", c.Route.Rule)
 			}
 			if c.Matched != tt.matched || c.Delivered != tt.delivered || c.Skipped != tt.skipped || c.Failed != tt.failed || c.Received != tt.delivered {

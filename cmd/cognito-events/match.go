@@ -9,6 +9,7 @@ import (
 
 	"github.com/cognito-events/cognito-events/events"
 	"github.com/cognito-events/cognito-events/internal/pattern"
+	"github.com/cognito-events/cognito-events/internal/routes"
 )
 
 func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -67,7 +68,7 @@ Flags:
 
 // matchReport matches records against the routes and counts the outcomes.
 type matchReport struct {
-	routes  []pattern.Route
+	routes  []routes.Route
 	out     *bufio.Writer
 	stderr  io.Writer
 	records int // records matched against the routes

@@ -9,7 +9,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/cognito-events/cognito-events/internal/pattern"
+	"github.com/cognito-events/cognito-events/internal/routes"
 )
 
 // ruleFlags choose where patterns and match read the routes' rules: the
@@ -29,7 +29,7 @@ func (f *ruleFlags) register(fs *flag.FlagSet) {
 
 // load reads the rules from the one source the flags chose; choosing more
 // than one is a usage error (errRuleFlags).
-func (f *ruleFlags) load(fs *flag.FlagSet) ([]pattern.Route, string, error) {
+func (f *ruleFlags) load(fs *flag.FlagSet) ([]routes.Route, string, error) {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	n := 0
@@ -41,7 +41,7 @@ func (f *ruleFlags) load(fs *flag.FlagSet) ([]pattern.Route, string, error) {
 	if n > 1 {
 		return nil, "", fmt.Errorf("%w: give one of --config, --template and --templates", errRuleFlags)
 	}
-	var routes []pattern.Route
+	var rs []routes.Route
 	var source string
 	var err error
 	switch {
@@ -49,31 +49,31 @@ func (f *ruleFlags) load(fs *flag.FlagSet) ([]pattern.Route, string, error) {
 		source = f.template
 		var data []byte
 		if data, err = os.ReadFile(f.template); err == nil {
-			routes, err = pattern.FromTemplate(data)
+			rs, err = routes.FromTemplate(data)
 		}
 	case set["templates"]:
 		source = f.templates
-		routes, err = pattern.FromTemplates(f.templates)
+		rs, err = routes.FromTemplates(f.templates)
 	default:
 		source = f.config
 		var data []byte
 		if data, err = os.ReadFile(f.config); err == nil {
-			routes, err = pattern.FromConfig(data)
+			rs, err = routes.FromConfig(data)
 		}
 	}
 	if err != nil {
 		return nil, source, fmt.Errorf("reading rules from %s: %w", source, err)
 	}
-	if len(routes) == 0 {
+	if len(rs) == 0 {
 		return nil, source, fmt.Errorf("reading rules from %s: no EventBridge rule with an event pattern", source)
 	}
-	return routes, source, nil
+	return rs, source, nil
 }
 
 var errRuleFlags = errors.New("conflicting flags")
 
 // ruleLabel names a route's rule in reports: "name (region)".
-func ruleLabel(r pattern.Route) string {
+func ruleLabel(r routes.Route) string {
 	if r.Region == "" {
 		return r.Name
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognito-events/cognito-events/internal/pattern"
+	"github.com/cognito-events/cognito-events/internal/routes"
 )
 
 // templateFixture holds two rules in the shape infra/stack.go writes them:
@@ -62,17 +62,17 @@ func TestPatternsFromConfig(t *testing.T) {
 	}
 	data, err := os.ReadFile(cdk)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("reading the configuration: %v", err)
 	}
-	routes, err := pattern.FromConfig(data)
+	rs, err := routes.FromConfig(data)
 	if err != nil {
 		t.Fatalf("FromConfig: %v", err)
 	}
 	blocks := patternBlocks(t, out)
-	if len(blocks) != len(routes) {
-		t.Fatalf("%d blocks for %d routes:\n%s", len(blocks), len(routes), out)
+	if len(blocks) != len(rs) {
+		t.Fatalf("%d blocks for %d routes:\n%s", len(blocks), len(rs), out)
 	}
-	for i, r := range routes {
+	for i, r := range rs {
 		wantHeader := "route " + r.Name + "\nregion " + r.Region + "\nstate " + r.State
 		if blocks[i].header != wantHeader {
 			t.Errorf("block %d header %q, want %q", i, blocks[i].header, wantHeader)

@@ -10,9 +10,9 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 
+	lambdaevents "github.com/aws/aws-lambda-go/events"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/cognito-events/cognito-events/events"
@@ -21,7 +21,7 @@ import (
 	fwconfig "github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"github.com/cognito-events/cognito-events/internal/forwarder/handler"
 	"github.com/cognito-events/cognito-events/internal/lambdafn"
-	"github.com/cognito-events/cognito-events/internal/pattern"
+	"github.com/cognito-events/cognito-events/internal/routes"
 	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
@@ -38,56 +38,24 @@ type routeTarget struct {
 	Region string
 	// Rule is the route's rule: its pattern and state, as the CDK app
 	// writes them into the template.
-	Rule pattern.Route
+	Rule routes.Route
 	// Route is the route's configuration.
 	Route *infracfg.Route
-}
-
-// cdkFile is the part of cdk.json replay and backfill read.
-type cdkFile struct {
-	Context map[string]any `json:"context"`
 }
 
 // loadRoute reads the configuration file and returns the route named name
 // in region (the configuration's first region when region is empty). An
 // unknown route or region is a usage error that lists the known ones.
 func loadRoute(path, name, region string) (*routeTarget, error) {
-	data, err := os.ReadFile(path)
+	r, err := routes.Load(path, name, region)
+	var nf *routes.NotFoundError
+	if errors.As(err, &nf) {
+		return nil, fmt.Errorf("%w: %w", errUsage, err)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("reading configuration: %w", err)
+		return nil, err
 	}
-	var f cdkFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("%s: not a cdk.json file: %w", path, err)
-	}
-	// FromContext takes the object, or the JSON string "cdk -c" gives.
-	cfg, err := infracfg.FromContext(f.Context[infracfg.ContextKey])
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	r, ok := cfg.Route(name)
-	if !ok {
-		names := make([]string, len(cfg.Routes))
-		for i := range cfg.Routes {
-			names[i] = cfg.Routes[i].Name
-		}
-		return nil, fmt.Errorf("%w: %s has no route %q; its routes: %s", errUsage, path, name, strings.Join(names, ", "))
-	}
-	if region == "" {
-		region = cfg.Regions[0]
-	} else if !slices.Contains(cfg.Regions, region) {
-		return nil, fmt.Errorf("%w: %s does not deploy to region %q; its regions: %s", errUsage, path, region, strings.Join(cfg.Regions, ", "))
-	}
-	routes, err := pattern.FromConfig(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	for _, pr := range routes {
-		if pr.Name == name && pr.Region == region {
-			return &routeTarget{Name: name, Region: region, Rule: pr, Route: r}, nil
-		}
-	}
-	return nil, fmt.Errorf("%s: no pattern for route %q in %s", path, name, region)
+	return &routeTarget{Name: r.Name, Region: r.Region, Rule: r, Route: r.Config}, nil
 }
 
 // envelopeProbe is the part of an EventBridge envelope a report names.
@@ -322,18 +290,21 @@ func (p *pipeline) run(ctx context.Context, input []byte) result {
 		r.Outcome = outDryRun
 		return r
 	}
-	res, err := p.h.Handle(ctx, json.RawMessage(env))
+	// Decoded as Lambda's runtime decodes the invocation of a direct route.
+	var ev lambdaevents.EventBridgeEvent
+	if err := json.Unmarshal(env, &ev); err != nil {
+		r.Outcome, r.Note = outFailed, fmt.Sprintf("decoding the envelope as an EventBridge event: %v", err)
+		return r
+	}
+	hr, err := p.h.HandleEventBridge(ctx, ev)
 	if err != nil {
 		r.Outcome, r.Note = outFailed, err.Error()
 		return r
 	}
-	hr, ok := res.(handler.Result)
-	switch {
-	case !ok:
-		r.Outcome, r.Note = outFailed, fmt.Sprintf("unexpected handler answer %T", res)
-	case hr.Outcome == handler.OutcomeDelivered:
+	switch hr.Outcome {
+	case handler.OutcomeDelivered:
 		r.Outcome = outDelivered
-	case hr.Outcome == handler.OutcomeSkipped:
+	case handler.OutcomeSkipped:
 		r.Outcome, r.Note = outSkipped, "not a Cognito user-pool record"
 	default:
 		r.Outcome, r.Note = outFailed, "handler outcome "+string(hr.Outcome)

@@ -1,16 +1,33 @@
-// Package pattern evaluates Amazon EventBridge event patterns locally and
-// says why an event does not match.
+// Package pattern compiles Amazon EventBridge event patterns and matches
+// events against them locally, saying why an event does not match. It
+// knows patterns only: which rules a route has, their state and where they
+// come from (cdk.json, synthesized templates) is package internal/routes.
 //
 // Compile parses a pattern (the JSON of a rule's EventPattern); Match
 // evaluates it against an event (any JSON object, normally an EventBridge
 // envelope) and returns a Result whose Reason names the field that failed,
-// what the pattern wanted there and what the event held. FromTemplate,
-// FromTemplates and FromConfig give each route's rule as the synthesized
-// CloudFormation template or the cdk.json configuration has it. Wrapping a
+// what the pattern wanted there and what the event held. DecodeEvent and
+// MatchEvent match one decoded event against several patterns. Wrapping a
 // bare CloudTrail record the way EventBridge does is events.Wrap.
 //
-// The cognito-events CLI (patterns, match, replay, backfill) and the local
-// demo use it, so that what they deliver is what the deployed rules would.
+// Through internal/routes, the cognito-events CLI (patterns, match,
+// replay, backfill) and the local demo use it, so that what they deliver
+// is what the deployed rules would.
+//
+// # Why not quamina
+//
+// github.com/timbray/quamina (v0.3.0, a test dependency) is an independent
+// implementation of the same language, and the tests check that both agree
+// on every pattern internal/config generates over the fixture corpus
+// (agree_test.go). It is not the matcher here for two reasons:
+//
+//   - it refuses part of the language the app generates: it has no "$or",
+//     which every generated pattern uses, mixed with exists tests
+//     ({"errorCode": [{"exists": false}]} or [""]); the agreement test has
+//     to expand each "$or" into separate patterns first;
+//   - it says which patterns matched, never why one did not, and the CLI's
+//     match (and replay's "unmatched" lines) prints the field that failed,
+//     what the pattern wanted and what the event held.
 //
 // # Supported pattern language
 //

@@ -1,12 +1,15 @@
-package pattern
+package routes
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/cognito-events/cognito-events/internal/pattern"
 )
 
 func readFile(tb testing.TB, path string) []byte {
@@ -105,16 +108,21 @@ func TestFromTemplates(t *testing.T) {
 	dir := t.TempDir()
 	data := readFile(t, "testdata/template.json")
 	if err := os.WriteFile(filepath.Join(dir, "cognito-events-eu-west-1.template.json"), data, 0o600); err != nil {
-		t.Fatal(err)
+		t.Fatalf("writing the template: %v", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(`{}`), 0o600); err != nil {
-		t.Fatal(err)
+		t.Fatalf("writing the manifest: %v", err)
 	}
 	routes, err := FromTemplates(dir)
 	if err != nil {
 		t.Fatalf("FromTemplates: %v", err)
 	}
 	got := summarize(routes)
+	for _, r := range routes {
+		if r.Template != filepath.Join(dir, "cognito-events-eu-west-1.template.json") {
+			t.Errorf("route %s: Template %q, want the file", r.Name, r.Template)
+		}
+	}
 	// Rules whose CDK path names no region take the file's.
 	if len(got) != 4 || got[0].Region != "eu-west-1" || got[1].Region != "us-east-1" || got[3].Region != "eu-west-1" {
 		t.Errorf("routes %+v", got)
@@ -125,7 +133,7 @@ func TestFromTemplates(t *testing.T) {
 	}
 	bad := t.TempDir()
 	if err := os.WriteFile(filepath.Join(bad, "x.template.json"), []byte(`{"Resources":`), 0o600); err != nil {
-		t.Fatal(err)
+		t.Fatalf("writing the template: %v", err)
 	}
 	if _, err := FromTemplates(bad); err == nil || !strings.Contains(err.Error(), "x.template.json") {
 		t.Errorf("bad template: error = %v, want the file named", err)
@@ -223,7 +231,10 @@ func TestFromConfigErrors(t *testing.T) {
 // TestRouteMatchState: a rule in state ENABLED never receives read-only
 // management events, whatever its pattern.
 func TestRouteMatchState(t *testing.T) {
-	p := mustCompile(t, `{"source":["aws.cognito-idp"]}`)
+	p, err := pattern.Compile([]byte(`{"source":["aws.cognito-idp"]}`))
+	if err != nil {
+		t.Fatalf("Compile: %v", err)
+	}
 	readOnly := readFile(t, "../../testdata/envelopes/AdminGetUser.json")
 	write := readFile(t, "../../testdata/envelopes/AdminCreateUser.json")
 	tests := []struct {
@@ -254,5 +265,48 @@ func TestRouteMatchState(t *testing.T) {
 	}
 	if _, err := (Route{State: StateEnabled, Pattern: p}).Match([]byte(`[]`)); err == nil {
 		t.Error("Match of an array: want an error")
+	}
+}
+
+func TestLoad(t *testing.T) {
+	const cdk = "testdata/cdk.json"
+	tests := []struct {
+		name, route, region string
+		wantRegion          string
+		wantErr             string
+		notFound            bool
+	}{
+		{name: "first region by default", route: "hosted-ui", wantRegion: "us-east-1"},
+		{name: "a named region", route: "app-clients", region: "eu-west-1", wantRegion: "eu-west-1"},
+		{name: "unknown route", route: "nope", wantErr: `testdata/cdk.json has no route "nope"; its routes: app-clients, hosted-ui`, notFound: true},
+		{name: "unknown region", route: "app-clients", region: "ap-south-1", wantErr: `testdata/cdk.json does not deploy to region "ap-south-1"; its regions: us-east-1, eu-west-1`, notFound: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Load(cdk, tt.route, tt.region)
+			if tt.wantErr != "" {
+				var nf *NotFoundError
+				if err == nil || err.Error() != tt.wantErr || errors.As(err, &nf) != tt.notFound {
+					t.Fatalf("Load: %v; want %q (NotFoundError %v)", err, tt.wantErr, tt.notFound)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if r.Name != tt.route || r.Region != tt.wantRegion || r.Config == nil || r.Config.Name != tt.route || r.Pattern == nil {
+				t.Errorf("Load = %+v", r)
+			}
+		})
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "cdk.json"), "app-clients", ""); err == nil || !strings.HasPrefix(err.Error(), "reading configuration: ") {
+		t.Errorf("missing file: error = %v", err)
+	}
+	bad := filepath.Join(t.TempDir(), "cdk.json")
+	if err := os.WriteFile(bad, []byte(`{"context":{}}`), 0o600); err != nil {
+		t.Fatalf("writing the configuration: %v", err)
+	}
+	if _, err := Load(bad, "app-clients", ""); err == nil || !strings.Contains(err.Error(), "context.cognito-events: missing") {
+		t.Errorf("no configuration: error = %v", err)
 	}
 }

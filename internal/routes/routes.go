@@ -1,0 +1,190 @@
+package routes
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/cognito-events/cognito-events/internal/config"
+	"github.com/cognito-events/cognito-events/internal/pattern"
+)
+
+// Rule states of an EventBridge rule that matter to matching.
+const (
+	// StateEnabled is a rule that receives no read-only CloudTrail
+	// management events.
+	StateEnabled = "ENABLED"
+	// StateAllManagementEvents is a rule that also receives them.
+	StateAllManagementEvents = config.RuleStateAllManagementEvents
+)
+
+// Route is one route's rule as the synthesized template or the
+// configuration has it.
+type Route struct {
+	Name    string // the route name from cdk.json
+	Region  string
+	Rule    string // rule logical id in the template, "" from config
+	State   string // ENABLED or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS
+	Pattern *pattern.Pattern
+	// Config is the route's configuration (FromConfig, Load); nil when
+	// the rule was read from a template.
+	Config *config.Route
+	// Template is the file the rule was read from (FromTemplates); "" from
+	// FromTemplate and the configuration.
+	Template string
+
+	target    *Target // from a template: the function behind the rule
+	targetErr error   // why the template gives no target
+}
+
+// readOnlyCloudTrail is what a rule in state ENABLED never receives: a
+// read-only management event delivered via CloudTrail (readOnly is a
+// boolean, or a string in some records).
+var readOnlyCloudTrail = mustCompile(`{"detail-type":[{"suffix":"via CloudTrail"}],"detail":{"readOnly":[true,{"equals-ignore-case":"true"}]}}`)
+
+// reasonReadOnly is the Reason of a read-only event for a rule in state
+// ENABLED.
+const reasonReadOnly = "detail.readOnly: true, and a rule in state ENABLED receives no read-only CloudTrail management events (state " + StateAllManagementEvents + " does)"
+
+func mustCompile(p string) *pattern.Pattern {
+	c, err := pattern.Compile([]byte(p))
+	if err != nil {
+		panic(err) // a constant pattern: caught by any test
+	}
+	return c
+}
+
+// Match evaluates the event the way EventBridge does for this rule: a rule
+// in state ENABLED never receives read-only management events delivered
+// via CloudTrail, whatever its pattern; any other event must match the
+// pattern. The event is decoded once for both. An event that is not a
+// JSON object is an error, as in pattern.Pattern.Match.
+func (r Route) Match(event []byte) (pattern.Result, error) {
+	ev, err := pattern.DecodeEvent(event)
+	if err != nil {
+		return pattern.Result{}, err
+	}
+	if r.State == StateEnabled && readOnlyCloudTrail.MatchEvent(ev).Matched {
+		return pattern.Result{Reason: reasonReadOnly}, nil
+	}
+	return r.Pattern.MatchEvent(ev), nil
+}
+
+// cdkJSON is the part of cdk.json read here.
+type cdkJSON struct {
+	Context map[string]json.RawMessage `json:"context"`
+}
+
+var errMissing = errors.New("missing")
+
+// FromConfig returns one Route per (route, region) of the configuration in
+// cdk.json's context, in the configuration's order (regions within each
+// route), with the pattern and rule state internal/config generates, which
+// the CDK app writes into the template verbatim, and the route's
+// configuration.
+func FromConfig(cdk []byte) ([]Route, error) {
+	cfg, err := parseCDK(cdk)
+	if err != nil {
+		return nil, err
+	}
+	var routes []Route
+	for i := range cfg.Routes {
+		cr := &cfg.Routes[i]
+		gen, err := cr.Pattern()
+		if err != nil {
+			return nil, fmt.Errorf("route %q: %w", cr.Name, err)
+		}
+		state, err := cr.RuleState()
+		if err != nil {
+			return nil, fmt.Errorf("route %q: %w", cr.Name, err)
+		}
+		p, err := pattern.Compile(gen.JSON())
+		if err != nil {
+			return nil, fmt.Errorf("route %q: generated pattern: %w", cr.Name, err)
+		}
+		for _, region := range cfg.Regions {
+			routes = append(routes, Route{Name: cr.Name, Region: region, State: state, Pattern: p, Config: cr})
+		}
+	}
+	return routes, nil
+}
+
+// parseCDK reads the configuration of a cdk.json file.
+func parseCDK(cdk []byte) (*config.Config, error) {
+	var c cdkJSON
+	if err := json.Unmarshal(cdk, &c); err != nil {
+		return nil, fmt.Errorf("reading cdk.json: %w", err)
+	}
+	raw, ok := c.Context[config.ContextKey]
+	if !ok {
+		return nil, fmt.Errorf("reading cdk.json: context.%s: %w (context key %q not found: add it to cdk.json, see docs/deploy.md)", config.ContextKey, errMissing, config.ContextKey)
+	}
+	if len(raw) > 0 && raw[0] == '"' { // given as a JSON string, as with cdk -c
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, fmt.Errorf("reading cdk.json: context.%s: %w", config.ContextKey, err)
+		}
+		raw = json.RawMessage(s)
+	}
+	cfg, err := config.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("reading cdk.json: %w", err)
+	}
+	return cfg, nil
+}
+
+// NotFoundError is Load's error for a route or a region the configuration
+// does not have; it lists the ones it has.
+type NotFoundError struct {
+	Path  string   // the configuration file
+	What  string   // "route" or "region"
+	Name  string   // what was asked for
+	Known []string // what the configuration has, in its order
+}
+
+func (e *NotFoundError) Error() string {
+	if e.What == "region" {
+		return fmt.Sprintf("%s does not deploy to region %q; its regions: %s", e.Path, e.Name, strings.Join(e.Known, ", "))
+	}
+	return fmt.Sprintf("%s has no %s %q; its %ss: %s", e.Path, e.What, e.Name, e.What, strings.Join(e.Known, ", "))
+}
+
+// Load reads the configuration file path (cdk.json) and returns the route
+// named name in region, the configuration's first region when region is
+// empty. An unknown route or region is a *NotFoundError.
+func Load(path, name, region string) (Route, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Route{}, fmt.Errorf("reading configuration: %w", err)
+	}
+	routes, err := FromConfig(data)
+	if err != nil {
+		return Route{}, fmt.Errorf("%s: %w", path, err)
+	}
+	var names, regions []string
+	for _, r := range routes {
+		if !slices.Contains(names, r.Name) {
+			names = append(names, r.Name)
+		}
+		if r.Name == routes[0].Name {
+			regions = append(regions, r.Region)
+		}
+	}
+	if !slices.Contains(names, name) {
+		return Route{}, &NotFoundError{Path: path, What: "route", Name: name, Known: names}
+	}
+	if region == "" {
+		region = regions[0]
+	} else if !slices.Contains(regions, region) {
+		return Route{}, &NotFoundError{Path: path, What: "region", Name: region, Known: regions}
+	}
+	for _, r := range routes {
+		if r.Name == name && r.Region == region {
+			return r, nil
+		}
+	}
+	return Route{}, fmt.Errorf("%s: no pattern for route %q in %s", path, name, region)
+}
