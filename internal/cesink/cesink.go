@@ -9,12 +9,15 @@ import (
 	"sync"
 
 	"github.com/cloudevents/sdk-go/v2/event"
+
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
-// Content modes of the CloudEvents HTTP binding.
+// Content modes of the CloudEvents HTTP binding: package sink's Mode, the
+// one the forwarder's HTTP sink sends.
 const (
-	ModeBinary     = "binary"
-	ModeStructured = "structured"
+	ModeBinary     = sink.Binary
+	ModeStructured = sink.Structured
 )
 
 // DefaultStatus is the answer to a well-formed event.
@@ -27,7 +30,7 @@ const MaxBody = 4 << 20
 // Received is one event the receiver accepted, as the SDK models it.
 type Received struct {
 	Event  event.Event
-	Mode   string // ModeBinary or ModeStructured
+	Mode   sink.Mode // ModeBinary or ModeStructured
 	Header http.Header
 }
 

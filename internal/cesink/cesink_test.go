@@ -83,8 +83,8 @@ func TestInteropWithForwarderSink(t *testing.T) {
 	evs := corpus(t)
 	for _, tt := range []struct {
 		name string
-		mode sink.HTTPMode
-		want string
+		mode sink.Mode
+		want sink.Mode
 	}{{"binary", sink.Binary, ModeBinary}, {"structured", sink.Structured, ModeStructured}} {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, rec bytes.Buffer

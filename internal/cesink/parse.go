@@ -21,6 +21,8 @@ import (
 	"github.com/cloudevents/sdk-go/v2/binding/spec"
 	"github.com/cloudevents/sdk-go/v2/event"
 	cehttp "github.com/cloudevents/sdk-go/v2/protocol/http"
+
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 // Media types, headers and attribute names of the binding.
@@ -45,7 +47,7 @@ const (
 // binding, 3.1.3.2; the SDK passes them on as sent), only specversion 1.0
 // is accepted, a batch is refused, every event is validated, and an error
 // names the same header every run (the SDK reads headers in map order).
-func Parse(h http.Header, body []byte) (event.Event, string, error) {
+func Parse(h http.Header, body []byte) (event.Event, sink.Mode, error) {
 	ct := h.Get(contentType)
 	if ct != "" {
 		if _, _, err := mime.ParseMediaType(ct); err != nil {

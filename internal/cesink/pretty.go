@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/cloudevents/sdk-go/v2/event"
+
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 // Extensions shown by Pretty, from the event contract.
@@ -14,7 +16,7 @@ var prettyExtensions = []string{"eventname", "errorcode"}
 
 // Pretty formats one event as a block: a header line with its number,
 // mode and the answer given, the main attributes, and the data indented.
-func Pretty(n int, mode string, status int, ev event.Event) string {
+func Pretty(n int, mode sink.Mode, status int, ev event.Event) string {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "--- event %d (%s) -> %d\n", n, mode, status)
 	field := func(name, v string) {

@@ -15,9 +15,6 @@ import (
 	"github.com/cognito-events/cognito-events/events"
 )
 
-// HTTPMode is the old name of Mode, kept until the tests that use it move.
-type HTTPMode = Mode
-
 // Authorizer adds credentials to a request the HTTP sink is about to send.
 // body is the exact request body (SigV4 hashes it). Invalidate is called
 // once after a 401, so a cached credential can be dropped before the one

@@ -78,7 +78,7 @@ func TestHTTPModes(t *testing.T) {
 	ev := testEvent(t, "update-client.json")
 	for _, tc := range []struct {
 		name        string
-		mode        HTTPMode
+		mode        Mode
 		contentType string
 	}{
 		{"binary", Binary, "application/json"},

@@ -87,7 +87,7 @@ func TestSigV4(t *testing.T) {
 	const accessKey, secretKey, token = "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "session-token"
 	for _, tc := range []struct {
 		name, service, region string
-		mode                  HTTPMode
+		mode                  Mode
 		path                  string
 	}{
 		{"API Gateway, binary", "execute-api", "eu-west-1", Binary, "/prod/events"},
