@@ -9,6 +9,10 @@
 //   - the IAM statements the forwarder needs to reach the route's sink and
 //     secret (Route.Statements), and nothing more.
 //
+// A route's sink is package sink's Declaration: each sink kind declares
+// its keys, their defaults and validation, their environment and its IAM
+// statements in package sink's registry.
+//
 // It is pure Go and imports no CDK or jsii package, so the CDK app (infra)
 // and the cognito-events command can both use it. docs/deploy.md documents
 // every key.

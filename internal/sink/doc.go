@@ -10,6 +10,18 @@
 // asked for a delay); every other error is transient. The forwarder's
 // handler retries transient errors.
 //
+// Each kind is declared once, in a Spec beside its code (http_env.go and
+// http_cdk.go, eventbridge.go, sqs.go, sns.go): its name, the variables
+// the forwarder reads for it, their parsing and check, its constructor,
+// its keys in cdk.json with their defaults, validation and mapping to the
+// forwarder's environment, and the IAM statements its forwarder needs.
+// The forwarder's configuration (Settings, read by ReadSettings), its
+// wiring (New), the CDK app's configuration (Declaration, embedded in
+// internal/config's Sink) and the CLI go through the registry (Specs,
+// Lookup, OneOf). Adding a kind is adding its file and one line to the
+// registry; registry_test.go fails until the Spec is complete and its
+// variables are documented in docs/forwarder.md.
+//
 // The HTTP binding (ce- headers percent-encoded, or the event as
 // application/cloudevents+json) is built here rather than on the
 // CloudEvents SDK's binding and protocol/http packages, because linking
