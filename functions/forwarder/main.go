@@ -27,5 +27,10 @@ func main() {
 		}
 		lambdafn.Exit(ctx, "forwarder", errorType, err)
 	}
-	lambda.Start(h.Handle)
+	switch cfg.Input {
+	case config.InputSQS:
+		lambda.Start(h.HandleSQS)
+	default:
+		lambda.Start(h.HandleEventBridge)
+	}
 }

@@ -8,57 +8,29 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	lambdaevents "github.com/aws/aws-lambda-go/events"
+
 	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
 	"github.com/cognito-events/cognito-events/internal/lambdaruntime"
+	"github.com/cognito-events/cognito-events/internal/lambdaruntime/lambdatest"
 )
 
 // The bootstrap tests build the real binary and run it against a local
 // Lambda Runtime API, as Lambda's provided.al2023 runtime would.
 
-var (
-	buildOnce sync.Once
-	buildPath string
-	buildErr  error
-	buildOut  []byte
-)
-
-// bootstrap builds the function once per test binary, for the host, with
-// the build tag and linker flags make build uses. It leaves out -trimpath
-// and the cross-compilation, so the build reuses the test build's cache.
+// bootstrap builds the function once per test binary, for the host, as
+// make build does.
 func bootstrap(tb testing.TB) string {
 	tb.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "forwarder-bootstrap")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		buildPath = filepath.Join(dir, "bootstrap")
-		cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-ldflags", "-s -w", "-o", buildPath, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		buildOut, buildErr = cmd.CombinedOutput()
-	})
-	if buildErr != nil {
-		tb.Fatalf("building bootstrap: %v\n%s", buildErr, buildOut)
-	}
-	return buildPath
+	return lambdatest.Build(tb, ".")
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if buildPath != "" {
-		os.RemoveAll(filepath.Dir(buildPath))
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { lambdatest.Main(m) }
 
 // startBootstrap runs the bootstrap under a local Runtime API with env
 // only (no inherited environment) and stops it at cleanup.
@@ -137,6 +109,49 @@ func TestBootstrap(t *testing.T) {
 			t.Fatalf("sink received %d requests: %v", len(received), received)
 		}
 		t.Logf("process start to first /next: %v", f.ReadyAt().Sub(start))
+	})
+
+	t.Run("buffered: answers an SQS batch with its failed messages", func(t *testing.T) {
+		var mu sync.Mutex
+		var ids []string
+		sinkSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			ids = append(ids, r.Header.Get("Ce-Id"))
+			mu.Unlock()
+			w.WriteHeader(http.StatusAccepted)
+		}))
+		defer sinkSrv.Close()
+		var stderr lockedBuffer
+		f := startBootstrap(t, path, &stderr, "AWS_REGION=eu-west-1", "FORWARDER_INPUT=sqs",
+			"SINK_KIND=http", "SINK_URL="+sinkSrv.URL, "SINK_ALLOW_INSECURE=true")
+		batch, err := json.Marshal(lambdaevents.SQSEvent{Records: []lambdaevents.SQSMessage{
+			{MessageId: "m-good", EventSource: "aws:sqs", Body: string(fwtest.Fixture(t, "update-client.json"))},
+			{MessageId: "m-skip", EventSource: "aws:sqs", Body: string(fwtest.Fixture(t, "identity-pool.json"))},
+			{MessageId: "m-bad", EventSource: "aws:sqs", Body: string(fwtest.Fixture(t, "not-cloudtrail.json"))},
+		}})
+		if err != nil {
+			t.Fatalf("encoding the batch: %v", err)
+		}
+		body, err := f.Invoke(ctx, batch)
+		if err != nil || string(body) != `{"batchItemFailures":[{"itemIdentifier":"m-bad"}]}` {
+			t.Fatalf("invocation: %s %v, want m-bad listed\nstderr:\n%s", body, err, stderr.String())
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(ids) != 1 || ids[0] != "a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d" {
+			t.Fatalf("sink received %v", ids)
+		}
+	})
+
+	t.Run("direct: an SQS batch is no EventBridge event", func(t *testing.T) {
+		f := startBootstrap(t, path, io.Discard, "AWS_REGION=eu-west-1",
+			"SINK_KIND=http", "SINK_URL=http://127.0.0.1:9", "SINK_ALLOW_INSECURE=true")
+		batch := `{"Records":[{"messageId":"m1","eventSource":"aws:sqs","body":"{}"}]}`
+		_, err := f.Invoke(ctx, []byte(batch))
+		var fe *lambdaruntime.FunctionError
+		if !errors.As(err, &fe) || !strings.Contains(fe.Message, "malformed input") {
+			t.Fatalf("invocation: %v, want a malformed-input function error", err)
+		}
 	})
 
 	t.Run("bad configuration is an init error naming the variable", func(t *testing.T) {

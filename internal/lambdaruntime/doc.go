@@ -11,5 +11,6 @@
 // both on a loopback listener.
 //
 // The forwarder's bootstrap tests (functions/forwarder) and the
-// "cognito-events demo" command use it.
+// "cognito-events demo" command use it; package lambdatest builds the
+// bootstrap those tests run.
 package lambdaruntime

@@ -10,21 +10,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
-)
 
-var (
-	buildOnce sync.Once
-	buildDir  string
-	buildErr  error
-	buildOut  []byte
+	"github.com/cognito-events/cognito-events/internal/lambdaruntime/lambdatest"
 )
 
 // testBootstrap builds testdata/bootstrap (aws-lambda-go) once per test
@@ -34,28 +27,10 @@ func testBootstrap(tb testing.TB) string {
 	if testing.Short() {
 		tb.Skip("builds and runs a bootstrap binary")
 	}
-	buildOnce.Do(func() {
-		buildDir, buildErr = os.MkdirTemp("", "lambdaruntime-test")
-		if buildErr != nil {
-			return
-		}
-		cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", filepath.Join(buildDir, "bootstrap"), "./testdata/bootstrap")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		buildOut, buildErr = cmd.CombinedOutput()
-	})
-	if buildErr != nil {
-		tb.Fatalf("building the test bootstrap: %v\n%s", buildErr, buildOut)
-	}
-	return filepath.Join(buildDir, "bootstrap")
+	return lambdatest.Build(tb, "testdata/bootstrap")
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if buildDir != "" {
-		os.RemoveAll(buildDir)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { lambdatest.Main(m) }
 
 // start runs the test bootstrap under Start and closes it at cleanup.
 func start(tb testing.TB, sopts Options, env ...string) (*Function, *bytes.Buffer) {

@@ -156,11 +156,11 @@ func TestFaultInjection(t *testing.T) {
 		h, logs := newHandler(t, httpEnv(f.srv.URL))
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		out, err := h.Handle(ctx, fwtest.Fixture(t, "update-client.json"))
+		out, err := h.HandleEventBridge(ctx, fwtest.Event(t, "update-client.json"))
 		if err != nil {
 			t.Fatalf("Handle: %v\n%s", err, logs)
 		}
-		if res := out.(handler.Result); res.Outcome != handler.OutcomeDelivered || res.EventID != updateID {
+		if res := out; res.Outcome != handler.OutcomeDelivered || res.EventID != updateID {
 			t.Fatalf("Handle = %+v", res)
 		}
 		ids, got := f.state()
@@ -185,7 +185,7 @@ func TestFaultInjection(t *testing.T) {
 		h, _ := newHandler(t, httpEnv(f.srv.URL, config.EnvRetryMaxAttempts, "3"))
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		_, err := h.Handle(ctx, fwtest.Fixture(t, "update-client.json"))
+		_, err := h.HandleEventBridge(ctx, fwtest.Event(t, "update-client.json"))
 		if err == nil {
 			t.Fatal("Handle succeeded although the sink never acknowledged")
 		}
@@ -196,7 +196,7 @@ func TestFaultInjection(t *testing.T) {
 			t.Fatalf("receiver got %d events during the faults", len(got))
 		}
 		// Lambda's asynchronous retry invokes the handler again.
-		if _, err := h.Handle(ctx, fwtest.Fixture(t, "update-client.json")); err != nil {
+		if _, err := h.HandleEventBridge(ctx, fwtest.Event(t, "update-client.json")); err != nil {
 			t.Fatalf("second invocation: %v", err)
 		}
 		ids, got := f.state()
@@ -214,7 +214,7 @@ func TestFaultInjection(t *testing.T) {
 			w.WriteHeader(http.StatusBadRequest)
 		})
 		h, _ := newHandler(t, httpEnv(srv.URL))
-		_, err := h.Handle(context.Background(), fwtest.Fixture(t, "update-client.json"))
+		_, err := h.HandleEventBridge(context.Background(), fwtest.Event(t, "update-client.json"))
 		if !sink.IsPermanent(err) || calls != 1 {
 			t.Fatalf("Handle = %v after %d calls, want a permanent error after 1", err, calls)
 		}
@@ -225,7 +225,7 @@ func TestFaultInjection(t *testing.T) {
 		h, _ := newHandler(t, httpEnv(f.srv.URL))
 		ctx, cancel := context.WithTimeout(context.Background(), 1200*time.Millisecond)
 		defer cancel()
-		_, err := h.Handle(ctx, fwtest.Fixture(t, "update-client.json"))
+		_, err := h.HandleEventBridge(ctx, fwtest.Event(t, "update-client.json"))
 		if !errors.Is(err, retry.ErrNoTimeLeft) {
 			t.Fatalf("Handle = %v, want ErrNoTimeLeft", err)
 		}
@@ -238,15 +238,14 @@ func TestFaultInjection(t *testing.T) {
 		f := newFaultySink(t, fault500, fault500) // the first record fails twice, then succeeds
 		h, _ := newHandler(t, httpEnv(f.srv.URL, config.EnvRetryMaxAttempts, "2"))
 		other := bytes.ReplaceAll(fwtest.Fixture(t, "update-client.json"), []byte(updateID), []byte("bbbbbbbb-5e6f-4a7b-8c9d-0e1f2a3b4c5d"))
-		batch, _ := json.Marshal(lambdaevents.SQSEvent{Records: []lambdaevents.SQSMessage{
+		batch := lambdaevents.SQSEvent{Records: []lambdaevents.SQSMessage{
 			{MessageId: "m1", EventSource: "aws:sqs", Body: string(fwtest.Fixture(t, "update-client.json"))},
 			{MessageId: "m2", EventSource: "aws:sqs", Body: string(other)},
-		}})
-		out, err := h.Handle(context.Background(), batch)
+		}}
+		resp, err := h.HandleSQS(context.Background(), batch)
 		if err != nil {
 			t.Fatalf("Handle: %v", err)
 		}
-		resp := out.(lambdaevents.SQSEventResponse)
 		if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "m1" {
 			t.Fatalf("failures %+v, want only m1", resp.BatchItemFailures)
 		}
@@ -308,7 +307,7 @@ func TestNewReadsCredentialSecret(t *testing.T) {
 			}))
 			defer srv.Close()
 			h, _ := newHandler(t, httpEnv(srv.URL, config.EnvAuth, tc.auth, config.EnvAuthSecret, tc.ref))
-			if _, err := h.Handle(context.Background(), fwtest.Fixture(t, "update-client.json")); err != nil {
+			if _, err := h.HandleEventBridge(context.Background(), fwtest.Event(t, "update-client.json")); err != nil {
 				t.Fatalf("Handle: %v", err)
 			}
 			if got != tc.want {
@@ -384,11 +383,11 @@ func TestAWSSinksEndToEnd(t *testing.T) {
 				env[k] = v
 			}
 			h, logs := newHandler(t, env)
-			out, err := h.Handle(context.Background(), fwtest.Fixture(t, "update-client.json"))
+			out, err := h.HandleEventBridge(context.Background(), fwtest.Event(t, "update-client.json"))
 			if err != nil {
 				t.Fatalf("Handle: %v\n%s", err, logs)
 			}
-			if out.(handler.Result).Outcome != handler.OutcomeDelivered {
+			if out.Outcome != handler.OutcomeDelivered {
 				t.Fatalf("Handle = %+v", out)
 			}
 			if len(seen) != 1 || !strings.Contains(seen[0], tc.want) || !strings.Contains(seen[0], updateID) {

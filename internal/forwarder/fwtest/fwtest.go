@@ -1,10 +1,13 @@
 package fwtest
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	lambdaevents "github.com/aws/aws-lambda-go/events"
 )
 
 // Dir is internal/forwarder/fwtest/testdata, found from this file's location so
@@ -22,6 +25,17 @@ func Fixture(tb testing.TB, name string) []byte {
 		tb.Fatalf("reading fixture: %v", err)
 	}
 	return b
+}
+
+// Event decodes the fixture name as Lambda's runtime decodes the
+// invocation of a direct route, for HandleEventBridge.
+func Event(tb testing.TB, name string) lambdaevents.EventBridgeEvent {
+	tb.Helper()
+	var ev lambdaevents.EventBridgeEvent
+	if err := json.Unmarshal(Fixture(tb, name), &ev); err != nil {
+		tb.Fatalf("decoding fixture %s as an EventBridge event: %v", name, err)
+	}
+	return ev
 }
 
 // AWSEnv points the AWS SDK at static test credentials and no shared files,

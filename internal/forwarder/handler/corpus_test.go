@@ -61,12 +61,12 @@ func TestCorpus(t *testing.T) {
 		t.Run(w.name, func(t *testing.T) {
 			s := &fakeSink{}
 			hs := newHarness(t, s, nil, slog.LevelInfo)
-			out, err := hs.h.Handle(context.Background(), w.body)
+			res, err := hs.invoke(context.Background(), w.body)
 			failed := w.outcome == OutcomeMalformed
 			if (err != nil) != failed {
-				t.Fatalf("Handle = %v, %v; want outcome %s", out, err, w.outcome)
+				t.Fatalf("HandleEventBridge = %v, %v; want outcome %s", res, err, w.outcome)
 			}
-			if res, ok := out.(Result); ok && res.Outcome != w.outcome {
+			if err == nil && res.Outcome != w.outcome {
 				t.Fatalf("outcome %s, want %s", res.Outcome, w.outcome)
 			}
 			if sent := len(s.ids) == 1; sent != (w.outcome == OutcomeDelivered) {
@@ -91,11 +91,7 @@ func TestCorpus(t *testing.T) {
 		}
 		s := &fakeSink{}
 		hs := newHarness(t, s, nil, slog.LevelInfo)
-		out, err := hs.h.Handle(context.Background(), payload)
-		if err != nil {
-			t.Fatalf("Handle: %v", err)
-		}
-		resp := out.(lambdaevents.SQSEventResponse)
+		resp := hs.invokeSQS(t, context.Background(), payload)
 		if len(resp.BatchItemFailures) != len(wantFailed) {
 			t.Fatalf("%d failures, want %d", len(resp.BatchItemFailures), len(wantFailed))
 		}
@@ -107,8 +103,12 @@ func TestCorpus(t *testing.T) {
 	})
 }
 
-// FuzzHandle checks that no payload makes the handler panic, and that it
-// either answers or reports an error. Seeded with the shared corpus.
+// FuzzHandle checks that no payload makes either handler panic, and that
+// each answers for it: HandleEventBridge with a Result whose outcome agrees
+// with its error, when the payload decodes as an EventBridge event (Lambda's
+// runtime refuses the others before the handler), and HandleSQS with the
+// payload as a message body, the bytes reaching the normaliser as they are.
+// Seeded with the shared corpus.
 func FuzzHandle(f *testing.F) {
 	for _, dir := range []string{"envelopes", "malformed", "records"} {
 		for _, b := range corpus(f, dir) {
@@ -117,10 +117,25 @@ func FuzzHandle(f *testing.F) {
 	}
 	f.Add([]byte(`{"Records":[{"messageId":"m","eventSource":"aws:sqs","body":"{}"}]}`))
 	f.Fuzz(func(t *testing.T, payload []byte) {
+		ctx := context.Background()
 		hs := newHarness(t, &fakeSink{}, nil, slog.LevelError)
-		out, err := hs.h.Handle(context.Background(), payload)
-		if err == nil && out == nil {
-			t.Fatal("Handle answered nothing and no error")
+		var ev lambdaevents.EventBridgeEvent
+		if json.Unmarshal(payload, &ev) == nil {
+			res, err := hs.h.HandleEventBridge(ctx, ev)
+			done := res.Outcome == OutcomeDelivered || res.Outcome == OutcomeSkipped
+			if (err == nil) != done {
+				t.Fatalf("HandleEventBridge = %+v, %v: the outcome and the error disagree", res, err)
+			}
+		}
+		batch := lambdaevents.SQSEvent{Records: []lambdaevents.SQSMessage{{MessageId: "m", EventSource: "aws:sqs", Body: string(payload)}}}
+		resp, err := hs.h.HandleSQS(ctx, batch)
+		if err != nil || resp.BatchItemFailures == nil {
+			t.Fatalf("HandleSQS = %+v, %v; want an answer", resp, err)
+		}
+		if json.Unmarshal(payload, &batch) == nil {
+			if _, err := hs.h.HandleSQS(ctx, batch); err != nil {
+				t.Fatalf("HandleSQS of the payload as a batch: %v", err)
+			}
 		}
 	})
 }

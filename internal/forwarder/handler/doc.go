@@ -1,7 +1,13 @@
-// Package handler is the forwarder's Lambda handler: it takes an EventBridge
-// event or an SQS batch, normalises each record with package events,
-// delivers the event through a sink with in-process retries, and writes one
-// log line and one metrics document per record. Failures are returned (or
-// listed as batch item failures) so Lambda retries them; skipped records are
-// acknowledged.
+// Package handler is the forwarder's Lambda handler, typed as aws-lambda-go's
+// signatures: HandleEventBridge takes one EventBridge event (a direct
+// route) and HandleSQS an SQS batch of them (a buffered route); the
+// function's main starts the one its FORWARDER_INPUT names. Each record is
+// normalised with package events, the event delivered through a sink with
+// in-process retries, and one log line and one metrics document written
+// per record. Failures are returned (or listed as batch item failures) so
+// Lambda retries them; skipped records are acknowledged.
+//
+// Users: functions/forwarder (through internal/forwarder/app) and the
+// cognito-events replay and backfill commands, which run the deployed
+// function's code locally.
 package handler

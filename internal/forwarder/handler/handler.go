@@ -1,9 +1,7 @@
 package handler
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -97,57 +95,26 @@ type Result struct {
 	Outcome Outcome `json:"outcome"`
 }
 
-// eventSourceSQS is the eventSource of SQS records.
-const eventSourceSQS = "aws:sqs"
-
-// Handle takes one invocation: an SQS batch (buffered mode), answered with
-// the ids of the records that failed, or one EventBridge event, answered
-// with a Result or an error so Lambda retries it and, in the end, sends it
-// to the on-failure destination.
-func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (any, error) {
-	if batch, ok := sqsBatch(payload); ok {
-		return h.handleBatch(ctx, batch), nil
-	}
-	res, err := h.process(ctx, payload, "")
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
+// HandleEventBridge takes one EventBridge event, the invocation of a
+// direct route: it answers with a Result, or with an error so Lambda
+// retries the event and, in the end, sends it to the on-failure
+// destination. The Result names the outcome in both cases.
+func (h *Handler) HandleEventBridge(ctx context.Context, ev lambdaevents.EventBridgeEvent) (Result, error) {
+	return h.process(ctx, envelope(&ev), "")
 }
 
-// sqsBatch reports whether payload is an SQS batch: Records, every one from
-// aws:sqs.
-func sqsBatch(payload []byte) (*lambdaevents.SQSEvent, bool) {
-	// Most invocations are single EventBridge events: spare them a decode.
-	if !bytes.Contains(payload, []byte(`"Records"`)) {
-		return nil, false
-	}
-	var probe struct {
-		Records json.RawMessage `json:"Records"`
-	}
-	if json.Unmarshal(payload, &probe) != nil || len(probe.Records) == 0 || probe.Records[0] != '[' {
-		return nil, false
-	}
-	var batch lambdaevents.SQSEvent
-	if err := json.Unmarshal(payload, &batch); err != nil || len(batch.Records) == 0 {
-		return nil, false
-	}
-	for _, r := range batch.Records {
-		if r.EventSource != eventSourceSQS {
-			return nil, false
-		}
-	}
-	return &batch, true
-}
-
-func (h *Handler) handleBatch(ctx context.Context, batch *lambdaevents.SQSEvent) lambdaevents.SQSEventResponse {
+// HandleSQS takes an SQS batch of EventBridge events, the invocation of a
+// buffered route, and answers with the ids of the messages that failed, so
+// only those are retried (the event source mapping reports batch item
+// failures). It never fails the whole batch.
+func (h *Handler) HandleSQS(ctx context.Context, batch lambdaevents.SQSEvent) (lambdaevents.SQSEventResponse, error) {
 	resp := lambdaevents.SQSEventResponse{BatchItemFailures: []lambdaevents.SQSBatchItemFailure{}}
 	for _, rec := range batch.Records {
 		if _, err := h.process(ctx, []byte(rec.Body), rec.MessageId); err != nil {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, lambdaevents.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
 		}
 	}
-	return resp
+	return resp, nil
 }
 
 // process normalises and delivers one input, logs one line and records one

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	lambdaevents "github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/cognito-events/cognito-events/events"
@@ -125,6 +126,36 @@ func (hs *harness) docs(tb testing.TB) []emf.Document {
 	return out
 }
 
+// invoke calls HandleEventBridge as Lambda's runtime does: it decodes the
+// payload into the event first (a payload that is no EventBridge event
+// fails there, before the handler) and encodes the Result.
+func (hs *harness) invoke(ctx context.Context, payload []byte) (Result, error) {
+	out, err := lambda.NewHandler(hs.h.HandleEventBridge).Invoke(ctx, payload)
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	if err := json.Unmarshal(out, &res); err != nil {
+		return Result{}, fmt.Errorf("decoding the answer %s: %w", out, err)
+	}
+	return res, nil
+}
+
+// invokeSQS calls HandleSQS as Lambda's runtime does, with payload the
+// JSON of an SQS batch.
+func (hs *harness) invokeSQS(tb testing.TB, ctx context.Context, payload []byte) lambdaevents.SQSEventResponse {
+	tb.Helper()
+	out, err := lambda.NewHandler(hs.h.HandleSQS).Invoke(ctx, payload)
+	if err != nil {
+		tb.Fatalf("HandleSQS: %v", err)
+	}
+	var resp lambdaevents.SQSEventResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		tb.Fatalf("decoding the answer %s: %v", out, err)
+	}
+	return resp
+}
+
 var errBoom = errors.New("connection reset by peer")
 
 func TestHandleEventBridgeEvent(t *testing.T) {
@@ -154,19 +185,16 @@ func TestHandleEventBridgeEvent(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			hs := newHarness(t, tc.sink, tc.resolver, slog.LevelInfo)
-			out, err := hs.h.Handle(context.Background(), fwtest.Fixture(t, tc.fixture))
+			res, err := hs.invoke(context.Background(), fwtest.Fixture(t, tc.fixture))
 			wantFail := tc.wantOutcome == OutcomeFailed || tc.wantOutcome == OutcomeMalformed
 			if (err != nil) != wantFail {
-				t.Fatalf("Handle = %v, %v; want failure %v", out, err, wantFail)
+				t.Fatalf("HandleEventBridge = %v, %v; want failure %v", res, err, wantFail)
 			}
 			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
-				t.Fatalf("Handle error %v does not wrap %v", err, tc.wantErr)
+				t.Fatalf("HandleEventBridge error %v does not wrap %v", err, tc.wantErr)
 			}
-			if !wantFail {
-				res, ok := out.(Result)
-				if !ok || res.Outcome != tc.wantOutcome {
-					t.Fatalf("Handle = %#v, want outcome %s", out, tc.wantOutcome)
-				}
+			if !wantFail && res.Outcome != tc.wantOutcome {
+				t.Fatalf("HandleEventBridge = %#v, want outcome %s", res, tc.wantOutcome)
 			}
 			if fs, ok := tc.sink.(*fakeSink); ok {
 				if len(fs.ids) != tc.wantSent {
@@ -240,17 +268,9 @@ func TestHandleSQSBatch(t *testing.T) {
 		{MessageId: "m-refused", EventSource: "aws:sqs", Body: string(refused)},
 		{MessageId: "m-garbage", EventSource: "aws:sqs", Body: "not json at all"},
 	}}
-	payload, err := json.Marshal(batch)
+	resp, err := hs.h.HandleSQS(context.Background(), batch)
 	if err != nil {
-		t.Fatalf("encoding batch: %v", err)
-	}
-	out, err := hs.h.Handle(context.Background(), payload)
-	if err != nil {
-		t.Fatalf("Handle: %v", err)
-	}
-	resp, ok := out.(lambdaevents.SQSEventResponse)
-	if !ok {
-		t.Fatalf("Handle = %#v, want an SQSEventResponse", out)
+		t.Fatalf("HandleSQS: %v", err)
 	}
 	var failed []string
 	for _, f := range resp.BatchItemFailures {
@@ -282,35 +302,63 @@ func TestHandleSQSBatch(t *testing.T) {
 func TestHandleBatchOfOneBadRecord(t *testing.T) {
 	hs := newHarness(t, &fakeSink{}, nil, slog.LevelInfo)
 	payload := []byte(`{"Records":[{"messageId":"m1","eventSource":"aws:sqs","body":"{\"version\":\"0\"}"}]}`)
-	out, err := hs.h.Handle(context.Background(), payload)
-	if err != nil {
-		t.Fatalf("Handle: %v", err)
-	}
-	resp := out.(lambdaevents.SQSEventResponse)
+	resp := hs.invokeSQS(t, context.Background(), payload)
 	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "m1" {
 		t.Fatalf("failures %+v, want m1", resp.BatchItemFailures)
 	}
 }
 
 func TestHandleOddPayloads(t *testing.T) {
+	deep := strings.Repeat("[", 10000)
 	for _, tc := range []struct{ name, payload string }{
-		{"empty", ``},
 		{"null", `null`},
-		{"array", `[1,2]`},
-		{"string", `"x"`},
+		{"empty object", `{}`},
 		{"Records not a list", `{"Records":"x"}`},
 		{"Records from S3", `{"Records":[{"eventSource":"aws:s3","body":"{}"}]}`},
 		{"Records of wrong types", `{"Records":[{"eventSource":7}]}`},
-		{"deep nesting", strings.Repeat("[", 10000)},
+		{"detail a string", `{"detail-type":"AWS API Call via CloudTrail","detail":"x"}`},
+		{"deep nesting in detail", `{"detail":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			hs := newHarness(t, &fakeSink{}, nil, slog.LevelInfo)
-			_, err := hs.h.Handle(context.Background(), json.RawMessage(tc.payload))
+			_, err := hs.invoke(context.Background(), []byte(tc.payload))
 			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("Handle = %v, want ErrMalformed", err)
+				t.Fatalf("HandleEventBridge = %v, want ErrMalformed", err)
 			}
 			if l := hs.eventLines(t); len(l) != 1 || l[0][KeyOutcome] != string(OutcomeMalformed) {
 				t.Fatalf("log lines %v", l)
+			}
+		})
+	}
+
+	// Payloads that are no EventBridge event at all: Lambda's runtime
+	// refuses them before the handler, so the invocation fails (and is
+	// retried, then sent to the on-failure destination). As the body of an
+	// SQS message they reach the normaliser, which reports them malformed.
+	for _, tc := range []struct{ name, payload string }{
+		{"empty", ``},
+		{"array", `[1,2]`},
+		{"string", `"x"`},
+		{"deep nesting", deep},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &fakeSink{}
+			hs := newHarness(t, s, nil, slog.LevelInfo)
+			if _, err := hs.invoke(context.Background(), []byte(tc.payload)); err == nil || errors.Is(err, ErrMalformed) {
+				t.Fatalf("HandleEventBridge through the runtime = %v, want the runtime's decode error", err)
+			}
+			if l := hs.eventLines(t); len(l) != 0 {
+				t.Fatalf("the handler ran on a payload the runtime refused: %v", l)
+			}
+			resp, err := hs.h.HandleSQS(context.Background(), lambdaevents.SQSEvent{Records: []lambdaevents.SQSMessage{{MessageId: "m1", EventSource: "aws:sqs", Body: tc.payload}}})
+			if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "m1" {
+				t.Fatalf("HandleSQS = %+v, %v; want m1 failed", resp, err)
+			}
+			if l := hs.eventLines(t); len(l) != 1 || l[0][KeyOutcome] != string(OutcomeMalformed) {
+				t.Fatalf("log lines %v", l)
+			}
+			if len(s.ids) != 0 {
+				t.Fatal("a malformed input reached the sink")
 			}
 		})
 	}
@@ -326,8 +374,8 @@ func TestHandleLogsRequestIDAndNoRawRecord(t *testing.T) {
 		t.Run(level.String(), func(t *testing.T) {
 			hs := newHarness(t, &fakeSink{}, nil, level)
 			ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-123"})
-			if _, err := hs.h.Handle(ctx, json.RawMessage(input)); err != nil {
-				t.Fatalf("Handle: %v", err)
+			if _, err := hs.invoke(ctx, []byte(input)); err != nil {
+				t.Fatalf("HandleEventBridge: %v", err)
 			}
 			if strings.Contains(hs.logs.String(), password) || strings.Contains(hs.metrics.String(), password) {
 				t.Fatalf("the password reached a log line:\n%s", hs.logs)
@@ -357,9 +405,9 @@ func TestDeadlineBoundsRetries(t *testing.T) {
 	hs.h.Retry.MaxAttempts = 10
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	_, err := hs.h.Handle(ctx, fwtest.Fixture(t, "update-client.json"))
+	_, err := hs.invoke(ctx, fwtest.Fixture(t, "update-client.json"))
 	if !errors.Is(err, retry.ErrNoTimeLeft) || !errors.Is(err, errBoom) {
-		t.Fatalf("Handle = %v, want ErrNoTimeLeft wrapping the sink's error", err)
+		t.Fatalf("HandleEventBridge = %v, want ErrNoTimeLeft wrapping the sink's error", err)
 	}
 	if ctx.Err() != nil {
 		t.Fatalf("the handler used up its deadline waiting for a Retry-After it could not honour")
@@ -402,8 +450,8 @@ func TestHandleInvalidEventFromNormalizer(t *testing.T) {
 			s := &fakeSink{}
 			hs := newHarness(t, s, nil, slog.LevelInfo)
 			hs.h.Normalizer = normalizerFunc(func(context.Context, []byte) (*events.Event, error) { return tc.ev, nil })
-			if _, err := hs.h.Handle(context.Background(), fwtest.Fixture(t, "update-client.json")); !errors.Is(err, ErrMalformed) {
-				t.Fatalf("Handle = %v, want ErrMalformed", err)
+			if _, err := hs.invoke(context.Background(), fwtest.Fixture(t, "update-client.json")); !errors.Is(err, ErrMalformed) {
+				t.Fatalf("HandleEventBridge = %v, want ErrMalformed", err)
 			}
 			if len(s.ids) != 0 {
 				t.Fatal("an invalid event reached the sink")
