@@ -41,7 +41,7 @@ func AddStacks(app awscdk.App, cfg *config.Config, codeDir, account string) ([]a
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	stacks := make([]awscdk.Stack, 0, len(cfg.Regions))
 	for _, region := range cfg.Regions {
-		stack, err := NewCognitoEventsStack(app, StackName(region), &StackProps{
+		stack, err := NewCognitoEventsStack(app, config.StackName(region), &StackProps{
 			StackProps: awscdk.StackProps{Env: Env(region, account)},
 			Config:     cfg,
 			CodeDir:    codeDir,
@@ -53,9 +53,6 @@ func AddStacks(app awscdk.App, cfg *config.Config, codeDir, account string) ([]a
 	}
 	return stacks, nil
 }
-
-// StackName is the id (and CloudFormation name) of a region's stack.
-func StackName(region string) string { return "cognito-events-" + region }
 
 // Env pins a stack to region, and to account when it is known.
 func Env(region, account string) *awscdk.Environment {

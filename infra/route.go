@@ -1,0 +1,253 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/cognito-events/cognito-events/internal/config"
+	fwconfig "github.com/cognito-events/cognito-events/internal/forwarder/config"
+)
+
+// RouteProps configures one route's construct.
+type RouteProps struct {
+	// Route is the route's configuration. Required; its pattern must
+	// generate.
+	Route *config.Route
+	// CodeDir holds the forwarder's bootstrap. Default DefaultCodeDir.
+	CodeDir string
+	// Bus is the bus whose events the route's archive keeps: the default
+	// bus, where CloudTrail's events arrive and the rule listens. Required.
+	Bus awsevents.IEventBus
+	// AlarmAction is notified by the route's alarms; nil notifies no one.
+	AlarmAction awscloudwatch.IAlarmAction
+}
+
+// Route is one route's resources, under a construct named after it: the
+// rule, its archive, the forwarder with its log group and role, the
+// dead-letter queue, the failure queue (direct route) or the buffer queue
+// (buffered route), and the alarms.
+type Route struct {
+	constructs.Construct
+	Function        awslambda.Function
+	Rule            awsevents.Rule
+	Archive         awsevents.Archive
+	DeadLetterQueue awssqs.Queue
+	// FailureQueue is the on-failure destination of a direct route; nil
+	// when buffered.
+	FailureQueue awssqs.Queue
+	// BufferQueue feeds a buffered route's function; nil when direct.
+	BufferQueue awssqs.Queue
+}
+
+// NewRoute creates one route's resources. A buffered route's function gets
+// FORWARDER_INPUT=sqs, so it starts the SQS batch handler; a direct one
+// takes EventBridge events, the forwarder's default.
+func NewRoute(scope constructs.Construct, id string, props *RouteProps) (*Route, error) {
+	if props == nil || props.Route == nil {
+		return nil, errors.New("building route: no route configuration in RouteProps")
+	}
+	r := props.Route
+	if props.Bus == nil {
+		return nil, fmt.Errorf("route %q: no event bus in RouteProps", r.Name)
+	}
+	pattern, err := r.Pattern()
+	if err != nil {
+		return nil, fmt.Errorf("route %q: %w", r.Name, err)
+	}
+	state, err := r.RuleState()
+	if err != nil {
+		return nil, fmt.Errorf("route %q: %w", r.Name, err)
+	}
+	codeDir := props.CodeDir
+	if codeDir == "" {
+		codeDir = DefaultCodeDir
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	out := &Route{Construct: c}
+	timeout := awscdk.Duration_Seconds(jsii.Number(r.Timeout().Seconds()))
+
+	dlq := newQueue(c, "DeadLetterQueue", nil)
+	out.DeadLetterQueue = dlq
+	suppressDLQ(dlq, "It is the dead-letter queue of the route: EventBridge puts here the events it could not deliver to the route's target.")
+
+	logs := awslogs.NewLogGroup(c, jsii.String("Logs"), &awslogs.LogGroupProps{
+		Retention:     retention(r.Function.LogRetentionDays),
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	role := newRole(c, r)
+	logs.GrantWrite(role)
+
+	fn := awslambda.NewFunction(c, jsii.String("Function"), &awslambda.FunctionProps{
+		Description:           jsii.String(fmt.Sprintf("cognito-events forwarder of route %s to %s", r.Name, r.Sink.Kind)),
+		Runtime:               awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:          awslambda.Architecture_ARM_64(),
+		Handler:               jsii.String("bootstrap"),
+		Code:                  awslambda.Code_FromAsset(jsii.String(codeDir), nil),
+		MemorySize:            jsii.Number(r.Function.MemoryMB),
+		Timeout:               timeout,
+		Environment:           envMap(functionEnv(r)),
+		LoggingFormat:         awslambda.LoggingFormat_JSON,
+		ApplicationLogLevelV2: awslambda.ApplicationLogLevel(r.Function.LogLevel),
+		SystemLogLevelV2:      awslambda.SystemLogLevel_WARN,
+		LogGroup:              logs,
+		Role:                  role,
+	})
+	out.Function = fn
+
+	rule := awsevents.NewRule(c, jsii.String("Rule"), &awsevents.RuleProps{
+		Description: jsii.String(truncate(fmt.Sprintf("cognito-events route %s: Cognito user-pool calls selected by %s", r.Name, strings.Join(r.Selection.Operations, ", ")), 512)),
+		// Replaced below by the generated pattern, verbatim.
+		EventPattern: &awsevents.EventPattern{Source: jsii.Strings(pattern.Source...)},
+	})
+	out.Rule = rule
+	cfnRule := rule.Node().DefaultChild().(awsevents.CfnRule)
+	cfnRule.AddPropertyOverride(jsii.String("EventPattern"), pattern.Map())
+	if state != "ENABLED" {
+		cfnRule.AddPropertyOverride(jsii.String("State"), jsii.String(state))
+	}
+	maxAge := awscdk.Duration_Seconds(jsii.Number(r.Delivery.MaxEventAgeSeconds))
+	retries := jsii.Number(*r.Delivery.RetryAttempts)
+
+	if r.Delivery.Buffered {
+		// SQS redelivers a message after its visibility timeout; AWS
+		// advises six times the function timeout for event sources.
+		visibility := min(6*r.Timeout().Seconds(), 12*3600)
+		out.BufferQueue = newQueue(c, "BufferQueue", &awssqs.QueueProps{
+			VisibilityTimeout: awscdk.Duration_Seconds(jsii.Number(visibility)),
+			DeadLetterQueue:   &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(5)},
+		})
+		rule.AddTarget(awseventstargets.NewSqsQueue(out.BufferQueue, &awseventstargets.SqsQueueProps{
+			DeadLetterQueue: dlq,
+			MaxEventAge:     maxAge,
+			RetryAttempts:   retries,
+		}))
+		fn.AddEventSource(awslambdaeventsources.NewSqsEventSource(out.BufferQueue, &awslambdaeventsources.SqsEventSourceProps{
+			BatchSize:               jsii.Number(r.Delivery.BatchSize),
+			ReportBatchItemFailures: jsii.Bool(true),
+		}))
+	} else {
+		out.FailureQueue = newQueue(c, "FailureQueue", nil)
+		suppressDLQ(out.FailureQueue, "It is the function's on-failure destination: Lambda puts here the invocation records of events the forwarder failed on.")
+		fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
+			OnFailure:     awslambdadestinations.NewSqsDestination(out.FailureQueue),
+			MaxEventAge:   awscdk.Duration_Hours(jsii.Number(6)),
+			RetryAttempts: jsii.Number(2),
+		})
+		rule.AddTarget(awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
+			DeadLetterQueue: dlq,
+			MaxEventAge:     maxAge,
+			RetryAttempts:   retries,
+		}))
+	}
+
+	out.Archive = awsevents.NewArchive(c, jsii.String("Archive"), &awsevents.ArchiveProps{
+		SourceEventBus: props.Bus,
+		Description:    jsii.String(fmt.Sprintf("cognito-events route %s: the events its rule matches, for replay", r.Name)),
+		EventPattern:   &awsevents.EventPattern{Source: jsii.Strings(pattern.Source...)},
+		Retention:      archiveRetention(*r.Delivery.ArchiveRetentionDays),
+	})
+	out.Archive.Node().DefaultChild().(awsevents.CfnArchive).AddPropertyOverride(jsii.String("EventPattern"), pattern.Map())
+
+	newAlarms(c, r, fn, rule, dlq, out.FailureQueue, props.AlarmAction)
+
+	output := func(name, value, description string) {
+		awscdk.NewCfnOutput(c, jsii.String(name), &awscdk.CfnOutputProps{Value: jsii.String(value), Description: jsii.String(description)})
+	}
+	output("LogGroupName", *logs.LogGroupName(), "forwarder log group of route "+r.Name)
+	output("FunctionName", *fn.FunctionName(), "forwarder function of route "+r.Name)
+	output("RuleArn", *rule.RuleArn(), "EventBridge rule of route "+r.Name)
+	output("ArchiveName", *out.Archive.ArchiveName(), "EventBridge archive of route "+r.Name+" (replay from it)")
+	output("DeadLetterQueueUrl", *dlq.QueueUrl(), "dead-letter queue of route "+r.Name)
+	if out.FailureQueue != nil {
+		output("FailureQueueUrl", *out.FailureQueue.QueueUrl(), "on-failure destination of route "+r.Name)
+	}
+	return out, nil
+}
+
+// functionEnv is the forwarder's environment: the route's variables, and
+// FORWARDER_INPUT=sqs on a buffered route.
+func functionEnv(r *config.Route) map[string]string {
+	env := r.Environment()
+	if r.Delivery.Buffered {
+		env[fwconfig.EnvInput] = string(fwconfig.InputSQS)
+	}
+	return env
+}
+
+// newRole creates the forwarder's role with the sink statements config
+// derives for the route.
+func newRole(scope constructs.Construct, r *config.Route) awsiam.Role {
+	role := awsiam.NewRole(scope, jsii.String("Role"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String(fmt.Sprintf("cognito-events forwarder of route %s", r.Name)),
+	})
+	for _, s := range r.Statements() {
+		resources := make([]*string, len(s.Resources))
+		for i, res := range s.Resources {
+			resources[i] = resolve(res)
+		}
+		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String(s.Sid),
+			Actions:   jsii.Strings(s.Actions...),
+			Resources: &resources,
+		}))
+		if s.Sid == config.SidListUserPools {
+			cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
+				Id:        jsii.String("AwsSolutions-IAM5"),
+				Reason:    jsii.String("cognito-idp:ListUserPools has no resource-level permissions; it is granted only when pool lookup is enabled, and ListUserPoolClients is limited to user pool ARNs."),
+				AppliesTo: &[]any{"Resource::*", "Resource::arn:<AWS::Partition>:cognito-idp:<AWS::Region>:<AWS::AccountId>:userpool/*"},
+			}}, jsii.Bool(true))
+		}
+	}
+	return role
+}
+
+// newAlarms alarms on anything that means an event may not have arrived:
+// messages in the dead-letter or failure queue, function errors, and the
+// rule's failed invocations.
+func newAlarms(scope constructs.Construct, r *config.Route, fn awslambda.Function, rule awsevents.Rule, dlq, failureQueue awssqs.Queue, action awscloudwatch.IAlarmAction) {
+	five := awscdk.Duration_Minutes(jsii.Number(5))
+	alarm := func(id string, metric awscloudwatch.IMetric, description string) {
+		a := awscloudwatch.NewAlarm(scope, jsii.String(id), &awscloudwatch.AlarmProps{
+			Metric:             metric,
+			Threshold:          jsii.Number(1),
+			EvaluationPeriods:  jsii.Number(1),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+			AlarmDescription:   jsii.String(fmt.Sprintf("cognito-events route %s: %s", r.Name, description)),
+		})
+		if action != nil {
+			a.AddAlarmAction(action)
+		}
+	}
+	alarm("DeadLetterQueueAlarm", dlq.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")}),
+		"events in the dead-letter queue: EventBridge or the buffer could not deliver them")
+	if failureQueue != nil {
+		alarm("FailureQueueAlarm", failureQueue.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")}),
+			"events in the failure queue: the forwarder gave up on them")
+	}
+	alarm("FunctionErrorsAlarm", fn.MetricErrors(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}),
+		"forwarder invocations failed; they are retried")
+	alarm("FailedInvocationsAlarm", awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+		Namespace:     jsii.String("AWS/Events"),
+		MetricName:    jsii.String("FailedInvocations"),
+		DimensionsMap: &map[string]*string{"RuleName": rule.RuleName()},
+		Period:        five,
+		Statistic:     jsii.String("Sum"),
+	}), "EventBridge failed to invoke the rule's target")
+}
