@@ -23,9 +23,11 @@ build:
 			-ldflags '-s -w' -o build/$$f/bootstrap ./functions/$$f || exit 1; \
 	done
 
-## bench: run the benchmarks with allocation counts.
+## bench: run the benchmarks with allocation counts, then the CLI's
+## whole-process benchmark against its targets (scripts/bench-cli.sh).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	scripts/bench-cli.sh
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s): the normaliser, the
 ## forwarder's handler, the pattern matcher and the local sink's parser.

@@ -31,9 +31,9 @@ func demoFixtures(dir string) ([]demoFixture, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading fixture: %w", err)
 		}
-		var recs []inputRecord
-		for rec := range splitRecords(data) {
-			recs = append(recs, rec)
+		recs, err := readRecords(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("reading fixture %s: %w", p, err)
 		}
 		if len(recs) == 0 {
 			return nil, fmt.Errorf("%s: no record", p)

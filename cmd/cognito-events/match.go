@@ -46,16 +46,23 @@ Flags:
 	if err != nil {
 		return ruleExit("match", err, stderr)
 	}
-	out := bufio.NewWriter(stdout)
+	// The report and the per-record errors are buffered; both are flushed
+	// when an input fails and at the end.
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	errOut := bufio.NewWriter(stderr)
 	defer out.Flush()
-	m := &matchReport{routes: routes, out: out, stderr: stderr}
+	defer errOut.Flush()
+	m := &matchReport{routes: routes, out: out, stderr: errOut}
 	forEachRecord(fs.Args(), stdin, func(name string, rec inputRecord) {
 		m.record(fmt.Sprintf("%s: record %d (line %d)", name, rec.index, rec.line), rec.data)
 	}, func(_ string, err error) {
-		fmt.Fprintf(stderr, "error: %v\n", err)
+		out.Flush()
+		fmt.Fprintf(errOut, "error: %v\n", err)
+		errOut.Flush()
 		m.failed++
 	})
 	fmt.Fprintf(out, "%d records: %d matched a route, %d matched none, %d unreadable\n", m.records, m.matched, m.records-m.matched, m.failed)
+	errOut.Flush()
 	if err := out.Flush(); err != nil {
 		fmt.Fprintf(stderr, "error: writing output: %v\n", err)
 		return exitFailures

@@ -110,7 +110,7 @@ func TestMatchBareRecords(t *testing.T) {
 	}
 	for _, want := range []string{
 		"lookup-events-page.json: record 1 (line 2): AdminEnableUser 28555a18-1d48-4b0b-95a0-5773408a48c2\n",
-		"lookup-events-page.json: record 3 (line 73): Token_POST 3e2bce34-9ec9-4c27-bfb5-dab24b68043f\n",
+		"lookup-events-page.json: record 3 (line 74): Token_POST 3e2bce34-9ec9-4c27-bfb5-dab24b68043f\n",
 		`  hosted-ui (us-east-1): no match: no alternative of detail.$or matched: detail.requestParameters.userPoolId: want "us-east-1_Xk3mQ9pLw", found absent; detail.additionalEventData.userPoolId: want "us-east-1_Xk3mQ9pLw", found "us-west-2_Wq2eR5tYu"`,
 		"3 records: 0 matched a route, 3 matched none, 0 unreadable\n",
 	} {

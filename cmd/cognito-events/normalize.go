@@ -4,14 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/internal/records"
 )
 
 // clientPoolFlag collects repeated --client-pool CLIENT=POOL flags.
@@ -50,15 +52,23 @@ Flags:
 	}
 
 	n := events.Normalizer{Resolver: events.StaticPoolResolver(pools)}
-	out := bufio.NewWriter(stdout)
-	defer out.Flush()
-	report := normalizeReport{n: &n, out: out, stderr: stderr}
+	// Events and the per-record reports are buffered; both are flushed
+	// when an input fails and at the end.
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	errOut := bufio.NewWriter(stderr)
+	report := normalizeReport{n: &n, out: out, stderr: errOut, workers: runtime.GOMAXPROCS(0)}
 
 	forEachRecord(fs.Args(), stdin, report.record, func(_ string, err error) {
-		fmt.Fprintf(stderr, "error: %v\n", err)
+		report.flush()
+		out.Flush()
+		fmt.Fprintf(errOut, "error: %v\n", err)
+		errOut.Flush()
 		report.failed++
 	})
-	if err := out.Flush(); err != nil {
+	report.flush()
+	err := out.Flush()
+	errOut.Flush()
+	if err != nil {
 		fmt.Fprintf(stderr, "error: writing output: %v\n", err)
 		return exitFailures
 	}
@@ -68,42 +78,123 @@ Flags:
 	return exitOK
 }
 
+// Records are normalised in batches of up to batchRecords records or
+// batchBytes bytes, each batch split between the cores, and written in
+// input order; a batch holds copies of its records, so memory stays
+// bounded by the batch and the largest record.
+const (
+	batchRecords = 512
+	batchBytes   = 1 << 20
+)
+
 // normalizeReport normalises records and counts the outcomes.
 type normalizeReport struct {
-	n      *events.Normalizer
-	out    *bufio.Writer
-	stderr io.Writer
-	buf    []byte
-	failed int
+	n       *events.Normalizer
+	out     *bufio.Writer
+	stderr  *bufio.Writer
+	workers int
+	batch   []normalizeJob
+	arena   []byte // the batch's records
+	failed  int
+}
+
+// normalizeJob is one record of a batch and its outcome.
+type normalizeJob struct {
+	name        string
+	index, line int
+	start, end  int    // the record, in the batch's arena
+	ev          []byte // the event's JSON and a newline, when made
+	report      string // the line for standard error, if any
+	failed      bool
 }
 
 func (r *normalizeReport) record(name string, rec inputRecord) {
-	where := fmt.Sprintf("%s: record %d (line %d)", name, rec.index, rec.line)
-	ev, err := r.n.Normalize(context.Background(), rec.data)
+	start := len(r.arena)
+	r.arena = append(r.arena, rec.data...)
+	if len(r.batch) < cap(r.batch) {
+		r.batch = r.batch[:len(r.batch)+1] // reuse the job's ev buffer
+	} else {
+		r.batch = append(r.batch, normalizeJob{})
+	}
+	j := &r.batch[len(r.batch)-1]
+	*j = normalizeJob{name: name, index: rec.index, line: rec.line, start: start, end: len(r.arena), ev: j.ev[:0]}
+	if len(r.batch) >= batchRecords || len(r.arena) >= batchBytes {
+		r.flush()
+	}
+}
+
+// flush normalises the batch and writes its outcomes in order.
+func (r *normalizeReport) flush() {
+	jobs := r.batch
+	if len(jobs) == 0 {
+		return
+	}
+	if r.workers <= 1 || len(jobs) == 1 {
+		for i := range jobs {
+			r.normalize(&jobs[i])
+		}
+	} else {
+		var wg sync.WaitGroup
+		per := (len(jobs) + r.workers - 1) / r.workers
+		for lo := 0; lo < len(jobs); lo += per {
+			part := jobs[lo:min(lo+per, len(jobs))]
+			wg.Go(func() {
+				for i := range part {
+					r.normalize(&part[i])
+				}
+			})
+		}
+		wg.Wait()
+	}
+	for i := range jobs {
+		j := &jobs[i]
+		if j.report != "" {
+			r.stderr.WriteString(j.report)
+		}
+		if j.failed {
+			r.failed++
+		}
+		r.out.Write(j.ev)
+	}
+	r.batch = r.batch[:0]
+	r.arena = r.arena[:0]
+}
+
+// normalize normalises one job's record; it may run concurrently with
+// other jobs of the batch.
+func (r *normalizeReport) normalize(j *normalizeJob) {
+	ev, err := r.n.Normalize(context.Background(), r.arena[j.start:j.end])
 	switch {
 	case events.IsSkip(err):
-		fmt.Fprintf(r.stderr, "skipped: %s: %v\n", where, err)
+		j.report = fmt.Sprintf("skipped: %s: record %d (line %d): %v\n", j.name, j.index, j.line, err)
 	case err != nil:
-		fmt.Fprintf(r.stderr, "error: %s: %v\n", where, err)
-		r.failed++
+		j.report = fmt.Sprintf("error: %s: record %d (line %d): %v\n", j.name, j.index, j.line, err)
+		j.failed = true
 	default:
-		r.buf = append(ev.AppendJSON(r.buf[:0]), '\n')
-		r.out.Write(r.buf)
+		j.ev = append(ev.AppendJSON(j.ev), '\n')
 	}
 }
 
 // forEachRecord reads each named file, or standard input when names is
-// empty, and calls record for every record in it (splitRecords). An input
-// that cannot be opened or read is handed to fail, and the rest go on.
+// empty, as a stream, and calls record for every record in it
+// (records.Reader: an array's elements, a stream of JSON values or JSON
+// lines). The record's data is valid during the call only. An input that
+// cannot be opened or read (an I/O error, or a record over
+// records.DefaultMaxSize) is handed to fail, after the records read before
+// the failure, and the rest go on.
 func forEachRecord(names []string, stdin io.Reader, record func(name string, rec inputRecord), fail func(name string, err error)) {
 	read := func(name string, rd io.Reader) {
-		data, err := io.ReadAll(rd)
-		if err != nil {
-			fail(name, fmt.Errorf("reading %s: %w", name, err))
-			return
-		}
-		for rec := range splitRecords(data) {
-			record(name, rec)
+		r := records.NewReader(rd)
+		for {
+			rec, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				fail(name, fmt.Errorf("reading %s: %w", name, err))
+				return
+			}
+			record(name, inputRecord{data: rec.Data, index: rec.Index, line: rec.Line})
 		}
 	}
 	if len(names) == 0 {
@@ -120,99 +211,26 @@ func forEachRecord(names []string, stdin io.Reader, record func(name string, rec
 	}
 }
 
+// readRecords reads every record of rd, copying each.
+func readRecords(rd io.Reader) ([]inputRecord, error) {
+	r := records.NewReader(rd)
+	var recs []inputRecord
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			return recs, nil
+		}
+		if err != nil {
+			return recs, err
+		}
+		recs = append(recs, inputRecord{data: bytes.Clone(rec.Data), index: rec.Index, line: rec.Line})
+	}
+}
+
 // inputRecord is one record of an input: its bytes, its 1-based index and
 // the line it starts on.
 type inputRecord struct {
 	data  []byte
 	index int
 	line  int
-}
-
-// splitRecords yields the records of data: the elements of a top-level
-// array, or each value of a stream of JSON values (one object, or JSON
-// lines). When the stream breaks, JSON lines (the first line is a whole
-// value) are read line by line, so that one malformed line loses only
-// itself; any other input yields the values before the break and then the
-// rest as one record, which Normalize reports as malformed.
-func splitRecords(data []byte) func(yield func(inputRecord) bool) {
-	return func(yield func(inputRecord) bool) {
-		if len(bytes.TrimSpace(data)) == 0 {
-			return
-		}
-		lineAt := func(off int) int { return 1 + bytes.Count(data[:off], []byte{'\n'}) }
-		start := countLeadingSpace(data)
-
-		if data[start] == '[' {
-			var elems []json.RawMessage
-			if err := json.Unmarshal(data, &elems); err == nil {
-				dec := json.NewDecoder(bytes.NewReader(data))
-				dec.Token() // '['
-				for i := range elems {
-					off := int(dec.InputOffset())
-					off += countLeadingSpace(data[off:])
-					var skip json.RawMessage
-					dec.Decode(&skip)
-					if !yield(inputRecord{data: elems[i], index: i + 1, line: lineAt(off)}) {
-						return
-					}
-				}
-				return
-			}
-		}
-
-		var values []inputRecord
-		dec := json.NewDecoder(bytes.NewReader(data))
-		for {
-			off := int(dec.InputOffset())
-			off += countLeadingSpace(data[off:])
-			var v json.RawMessage
-			err := dec.Decode(&v)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				if firstLineIsValue(data) {
-					yieldLines(data, yield)
-					return
-				}
-				values = append(values, inputRecord{data: data[off:], index: len(values) + 1, line: lineAt(off)})
-				break
-			}
-			values = append(values, inputRecord{data: v, index: len(values) + 1, line: lineAt(off)})
-		}
-		for _, v := range values {
-			if !yield(v) {
-				return
-			}
-		}
-	}
-}
-
-// firstLineIsValue reports whether the first non-blank line of data is a
-// JSON value by itself, as in JSON lines.
-func firstLineIsValue(data []byte) bool {
-	for line := range bytes.SplitSeq(data, []byte{'\n'}) {
-		if len(bytes.TrimSpace(line)) > 0 {
-			return json.Valid(line)
-		}
-	}
-	return false
-}
-
-// yieldLines yields each non-blank line of data as a record.
-func yieldLines(data []byte, yield func(inputRecord) bool) {
-	index := 0
-	for i, line := range bytes.Split(data, []byte{'\n'}) {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		index++
-		if !yield(inputRecord{data: line, index: index, line: i + 1}) {
-			return
-		}
-	}
-}
-
-func countLeadingSpace(b []byte) int {
-	return len(b) - len(bytes.TrimLeft(b, " \t\r\n"))
 }

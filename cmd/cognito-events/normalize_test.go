@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,4 +158,31 @@ func TestHelp(t *testing.T) {
 			t.Errorf("%v: exit %d, output %q", args, code, stdout+stderr)
 		}
 	}
+}
+
+// BenchmarkNormalizeCommand runs the command on JSON lines of every
+// envelope fixture, per record, as scripts/bench-cli.sh does on larger
+// inputs.
+func BenchmarkNormalizeCommand(b *testing.B) {
+	paths, err := filepath.Glob(repoFile("testdata", "envelopes", "*.json"))
+	if err != nil || len(paths) == 0 {
+		b.Fatalf("listing envelopes: %v (%d found)", err, len(paths))
+	}
+	var lines bytes.Buffer
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatalf("reading fixture: %v", err)
+		}
+		if err := json.Compact(&lines, data); err != nil {
+			b.Fatalf("compacting fixture: %v", err)
+		}
+		lines.WriteByte('\n')
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(lines.Len()))
+	for b.Loop() {
+		run([]string{"normalize"}, bytes.NewReader(lines.Bytes()), io.Discard, io.Discard)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(paths))/1e3, "µs/record")
 }

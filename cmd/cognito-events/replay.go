@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -109,14 +110,22 @@ Flags:
 	}
 	p.all = *all
 
+	// One line per record, buffered; flushed when an input fails and at
+	// the end.
+	out := bufio.NewWriterSize(stdout, 64<<10)
 	forEachRecord(fs.Args(), stdin, func(name string, rec inputRecord) {
 		r := p.process(ctx, rec.data)
-		fmt.Fprintln(stdout, r.line(fmt.Sprintf("%s: record %d, line %d", name, rec.index, rec.line)))
+		fmt.Fprintln(out, r.line(fmt.Sprintf("%s: record %d, line %d", name, rec.index, rec.line)))
 	}, func(name string, err error) {
-		fmt.Fprintf(stdout, "%s\n", result{Outcome: outFailed, Note: err.Error()}.line(name))
+		fmt.Fprintf(out, "%s\n", result{Outcome: outFailed, Note: err.Error()}.line(name))
+		out.Flush()
 		p.tally.add(outFailed)
 	})
-	fmt.Fprintf(stdout, "route %s (%s): %s\n", p.target.Name, p.target.Region, &p.tally)
+	fmt.Fprintf(out, "route %s (%s): %s\n", p.target.Name, p.target.Region, &p.tally)
+	if err := out.Flush(); err != nil {
+		fmt.Fprintf(stderr, "replay: writing output: %v\n", err)
+		return exitFailures
+	}
 	if p.tally.Failed > 0 {
 		return exitFailures
 	}
