@@ -30,13 +30,15 @@ bench:
 	scripts/bench-cli.sh
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s): the normaliser, the
-## forwarder's handler, the pattern matcher and the local sink's parser.
+## forwarder's handler, the pattern matcher, the local sink's parser and the
+## CLI's record reader.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZTIME) ./events
 	$(GO) test -run '^$$' -fuzz '^FuzzHandle$$' -fuzztime $(FUZZTIME) ./internal/forwarder/handler
 	$(GO) test -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME) ./internal/pattern
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/cesink
+	$(GO) test -run '^$$' -fuzz '^FuzzRecords$$' -fuzztime $(FUZZTIME) ./internal/records
 
 ## lint: gofmt and go vet.
 lint:
