@@ -59,8 +59,21 @@ type Event struct {
 	ResourceType ResourceKind
 	ErrorCode    string
 
+	// DataSchema names the JSON Schema of Data; empty means DataSchema, the
+	// schema of the CloudTrail call's document (data.v1.json). Events made
+	// from other sources (the user sync, Cognito triggers) name their own.
+	DataSchema string
+
 	// Data is the data document, compact JSON valid against the schema.
 	Data json.RawMessage
+}
+
+// Schema returns the dataschema attribute: e.DataSchema, or DataSchema.
+func (e *Event) Schema() string {
+	if e.DataSchema != "" {
+		return e.DataSchema
+	}
+	return DataSchema
 }
 
 // Attribute is one context attribute of an event, by its CloudEvents name.
@@ -80,7 +93,7 @@ func (e *Event) Attributes() []Attribute {
 		{"source", e.Source},
 		{"type", EventType},
 		{"datacontenttype", DataContentType},
-		{"dataschema", DataSchema},
+		{"dataschema", e.Schema()},
 		{"subject", e.Subject},
 		{"time", e.Time},
 		{ExtEventName, e.EventName},
