@@ -6,19 +6,16 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/internal/delivery"
 	"github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"github.com/cognito-events/cognito-events/internal/forwarder/emf"
 	"github.com/cognito-events/cognito-events/internal/forwarder/handler"
 	"github.com/cognito-events/cognito-events/internal/forwarder/pool"
-	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
-	"github.com/cognito-events/cognito-events/internal/forwarder/secret"
 	"github.com/cognito-events/cognito-events/internal/lambdafn"
 	"github.com/cognito-events/cognito-events/internal/sink"
 )
@@ -28,7 +25,7 @@ const UserAgent = "cognito-events-forwarder"
 
 // Reserve is the time kept before the invocation's deadline so a failure
 // can still be logged and returned.
-const Reserve = 500 * time.Millisecond
+const Reserve = delivery.Reserve
 
 // Deps are the process-wide things New wires in.
 type Deps struct {
@@ -49,43 +46,14 @@ func New(ctx context.Context, cfg config.Config, deps Deps) (*handler.Handler, e
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	var awsCfg *aws.Config
-	needAWS := func() (aws.Config, error) {
-		if awsCfg == nil {
-			c, err := lambdafn.AWSConfig(getenv)
-			if err != nil {
-				return aws.Config{}, fmt.Errorf("loading AWS configuration: %w", err)
-			}
-			awsCfg = &c
-		}
-		return *awsCfg, nil
-	}
-
+	needAWS := delivery.LazyAWS(getenv)
 	if _, ok := sink.Lookup(cfg.Sink.Kind); !ok {
 		return nil, fmt.Errorf("%w: %s %q", config.ErrInvalid, config.EnvSinkKind, cfg.Sink.Kind)
 	}
-	s, err := sink.New(ctx, &cfg.Sink, sink.Deps{
-		AWS:    needAWS,
-		Getenv: getenv,
-		ReadSecret: func(ctx context.Context, ref string) ([]byte, error) {
-			ac, err := needAWS()
-			if err != nil {
-				return nil, err
-			}
-			r := secret.Reader{
-				SecretsManager: secretsmanager.NewFromConfig(ac, func(o *secretsmanager.Options) {
-					o.BaseEndpoint = lambdafn.Endpoint(getenv, lambdafn.ServiceSecretsManager)
-				}),
-				SSM: &secret.SSM{Endpoint: aws.ToString(lambdafn.Endpoint(getenv, lambdafn.ServiceSSM)), Region: ac.Region, Credentials: ac.Credentials},
-			}
-			return r.Read(ctx, ref)
-		},
-		UserAgent: UserAgent,
-	})
+	s, err := delivery.NewSink(ctx, &cfg.Sink, getenv, needAWS, UserAgent)
 	if err != nil {
 		return nil, err
 	}
-
 	resolvers := pool.Chain{}
 	if len(cfg.PoolClientMap) > 0 {
 		resolvers = append(resolvers, events.StaticPoolResolver(cfg.PoolClientMap))
@@ -110,14 +78,11 @@ func New(ctx context.Context, cfg config.Config, deps Deps) (*handler.Handler, e
 		Normalizer: &n,
 		Sink:       s,
 		SinkKind:   string(cfg.Sink.Kind),
-		Retry: retry.Policy{
-			BaseDelay:      cfg.RetryBaseDelay,
-			MaxAttempts:    cfg.RetryMaxAttempts,
-			AttemptTimeout: cfg.Sink.Timeout,
-			Reserve:        Reserve,
-			Permanent:      sink.IsPermanent,
-			RetryAfter:     sink.RetryAfter,
-		},
+		Retry: delivery.Config{
+			Sink:             cfg.Sink,
+			RetryBaseDelay:   cfg.RetryBaseDelay,
+			RetryMaxAttempts: cfg.RetryMaxAttempts,
+		}.Policy(),
 		Log:     deps.Log,
 		Metrics: emf.New(deps.Metrics, nil),
 	}, nil

@@ -23,8 +23,8 @@ import (
 	"github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
 	"github.com/cognito-events/cognito-events/internal/forwarder/handler"
-	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
 	"github.com/cognito-events/cognito-events/internal/lambdafn"
+	"github.com/cognito-events/cognito-events/internal/retry"
 	"github.com/cognito-events/cognito-events/internal/sink"
 )
 

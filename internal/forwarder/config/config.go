@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cognito-events/cognito-events/internal/delivery"
 	"github.com/cognito-events/cognito-events/internal/lambdafn"
 	"github.com/cognito-events/cognito-events/internal/sink"
 )
@@ -37,8 +38,8 @@ const (
 	EnvPoolClientMap     = "POOL_CLIENT_MAP"
 	EnvPoolLookup        = "POOL_LOOKUP"
 	EnvPoolLookupRate    = "POOL_LOOKUP_RATE"
-	EnvRetryBaseDelay    = "RETRY_BASE_DELAY"
-	EnvRetryMaxAttempts  = "RETRY_MAX_ATTEMPTS"
+	EnvRetryBaseDelay    = delivery.EnvRetryBaseDelay
+	EnvRetryMaxAttempts  = delivery.EnvRetryMaxAttempts
 	EnvInput             = "FORWARDER_INPUT"
 	EnvLogFormat         = lambdafn.EnvLogFormat
 	EnvLogLevel          = lambdafn.EnvLogLevel
@@ -49,8 +50,8 @@ const (
 // sink's.
 const (
 	DefaultPoolLookupRate   = 2.0
-	DefaultRetryBaseDelay   = 200 * time.Millisecond
-	DefaultRetryMaxAttempts = 5
+	DefaultRetryBaseDelay   = delivery.DefaultRetryBaseDelay
+	DefaultRetryMaxAttempts = delivery.DefaultRetryMaxAttempts
 )
 
 // ErrInvalid is wrapped by every configuration error.
@@ -124,9 +125,6 @@ func Load(getenv func(string) string) (Config, error) {
 // credential or the pool lookup.
 func (c *Config) NeedsAWS() bool { return c.Sink.NeedsAWS() || c.PoolLookup }
 
-// IsSecretsManagerARN reports whether ref is a Secrets Manager secret ARN
-// (any partition); see sink.IsSecretsManagerARN.
-func IsSecretsManagerARN(ref string) bool { return sink.IsSecretsManagerARN(ref) }
 
 func clientMap(e *sink.Env, name string) map[string]string {
 	v := e.Str(name)

@@ -19,7 +19,7 @@ import (
 	"github.com/cognito-events/cognito-events/events"
 	"github.com/cognito-events/cognito-events/internal/forwarder/emf"
 	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
-	"github.com/cognito-events/cognito-events/internal/forwarder/retry"
+	"github.com/cognito-events/cognito-events/internal/retry"
 	"github.com/cognito-events/cognito-events/internal/sink"
 )
 

@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
-	"github.com/cognito-events/cognito-events/internal/forwarder/config"
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 // SecretsManagerAPI is the part of the Secrets Manager client used here.
@@ -36,7 +36,7 @@ type Reader struct {
 // Read returns the value of ref: a Secrets Manager secret ARN, or an SSM
 // parameter name or ARN (decrypted). Errors name ref, never the value.
 func (r Reader) Read(ctx context.Context, ref string) ([]byte, error) {
-	if config.IsSecretsManagerARN(ref) {
+	if sink.IsSecretsManagerARN(ref) {
 		out, err := r.SecretsManager.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(ref)})
 		if err != nil {
 			return nil, fmt.Errorf("reading secret %s: %w", ref, err)
