@@ -95,6 +95,9 @@ type Route struct {
 	Function Function `json:"function"`
 	// Delivery tunes how EventBridge hands events to the forwarder.
 	Delivery Delivery `json:"delivery"`
+	// Triggers, when set, makes the route's events come from the user
+	// pool's Lambda triggers instead of a CloudTrail rule (triggers.go).
+	Triggers *Triggers `json:"triggers,omitempty"`
 }
 
 // Selection picks the calls a route's rule matches.
@@ -213,6 +216,9 @@ func (c *Config) applyDefaults() {
 	for i := range c.Routes {
 		r := &c.Routes[i]
 		r.Sink.applyDefaults()
+		if r.Triggers != nil {
+			r.Triggers.applyDefaults()
+		}
 		if r.Retry.MaxAttempts == 0 {
 			r.Retry.MaxAttempts = DefaultRetryMaxAttempts
 		}

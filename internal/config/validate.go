@@ -90,7 +90,11 @@ func (c *Config) validate() error {
 }
 
 func (r *Route) validate(regions []string) error {
-	if _, err := r.Pattern(); err != nil {
+	if r.IsTriggers() {
+		if err := r.validateTriggers(regions); err != nil {
+			return err
+		}
+	} else if _, err := r.Pattern(); err != nil {
 		return err
 	}
 	for i, id := range r.Selection.UserPoolIDs {

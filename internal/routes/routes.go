@@ -93,6 +93,9 @@ func FromConfig(cdk []byte) ([]Route, error) {
 	var routes []Route
 	for i := range cfg.Routes {
 		cr := &cfg.Routes[i]
+		if cr.IsTriggers() {
+			continue // fed by Cognito's triggers: no rule to match
+		}
 		gen, err := cr.Pattern()
 		if err != nil {
 			return nil, fmt.Errorf("route %q: %w", cr.Name, err)

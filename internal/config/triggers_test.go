@@ -1,0 +1,128 @@
+package config
+
+import (
+	"errors"
+	"maps"
+	"strings"
+	"testing"
+)
+
+// triggersRoute is a route patch that turns the valid configuration's
+// route into a triggers route creating its pool.
+const triggersRoute = `{"selection": {}, "triggers": {"events": ["PreSignUp", "PostConfirmation", "PreTokenGeneration"]}}`
+
+func TestTriggersDefaults(t *testing.T) {
+	c, err := Parse([]byte(patch(t, "", triggersRoute)))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	r := &c.Routes[0]
+	if !r.IsTriggers() {
+		t.Fatal("IsTriggers = false, want true")
+	}
+	tr := r.Triggers
+	if tr.UserPool.Mode != PoolCreate || tr.Budget != "1s" || tr.MemoryMB != DefaultTriggerMemoryMB {
+		t.Fatalf("defaults: mode %q budget %q memory %d, want create 1s %d", tr.UserPool.Mode, tr.Budget, tr.MemoryMB, DefaultTriggerMemoryMB)
+	}
+	if tr.UserPool.SelfSignUp || tr.UserPool.AutoVerifyEmail {
+		t.Fatal("selfSignUp and autoVerifyEmail default to on, want off")
+	}
+	if c.Routes[0].Function.MemoryMB != DefaultMemoryMB {
+		t.Fatalf("forwarder defaults not applied: %+v", c.Routes[0].Function)
+	}
+}
+
+func TestTriggersValid(t *testing.T) {
+	cases := []struct {
+		name, top, route string
+	}{
+		{"create with switches", "", `{"selection": {}, "triggers": {"userPool": {"selfSignUp": true, "autoVerifyEmail": true}, "events": ["PreSignUp"]}}`},
+		{"every observable trigger", "", `{"selection": {}, "triggers": {"events": ["PreSignUp", "PostConfirmation", "PreAuthentication", "PostAuthentication", "PreTokenGeneration", "CustomMessage"]}}`},
+		{"existing pool in the only region", "", `{"selection": {}, "triggers": {"userPool": {"mode": "existing", "id": "us-east-1_AbCdEfGhI"}, "events": ["PostAuthentication"]}}`},
+		{"allow list and metadata", "", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "attributes": {"allow": ["email"]}, "clientMetadataAllow": ["source"], "budget": "250ms", "memoryMB": 256}}`},
+		{"deny list", "", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "attributes": {"deny": ["phone_number"]}}}`},
+		{"sqs sink", "", `{"selection": {}, "sink": {"kind": "sqs", "queueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q"}, "triggers": {"events": ["PreSignUp"]}}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := Parse([]byte(patch(t, tc.top, tc.route))); err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+		})
+	}
+}
+
+func TestTriggersInvalid(t *testing.T) {
+	cases := []struct {
+		name, top, route string
+		want             string // in the error
+	}{
+		{"operations too", "", `{"triggers": {"events": ["PreSignUp"]}}`, "selection: a route with triggers has no rule"},
+		{"pool ids in selection", "", `{"selection": {"userPoolIds": ["us-east-1_AAA"]}, "triggers": {"events": ["PreSignUp"]}}`, "selection: a route with triggers"},
+		{"no events", "", `{"selection": {}, "triggers": {}}`, "triggers.events: required: one or more of PreSignUp, PostConfirmation"},
+		{"unknown trigger", "", `{"selection": {}, "triggers": {"events": ["PreSignup"]}}`, `triggers.events[0]: "PreSignup" is not a Cognito trigger`},
+		{"deciding trigger", "", `{"selection": {}, "triggers": {"events": ["PreSignUp", "DefineAuthChallenge"]}}`, `triggers.events[1]: "DefineAuthChallenge" cannot be observed`},
+		{"custom sender", "", `{"selection": {}, "triggers": {"events": ["CustomEmailSender"]}}`, "must send the e-mail itself"},
+		{"migration", "", `{"selection": {}, "triggers": {"events": ["UserMigration"]}}`, "migrates nobody"},
+		{"twice", "", `{"selection": {}, "triggers": {"events": ["PreSignUp", "PreSignUp"]}}`, `triggers.events[1]: "PreSignUp" is listed twice`},
+		{"bad mode", "", `{"selection": {}, "triggers": {"userPool": {"mode": "import"}, "events": ["PreSignUp"]}}`, `triggers.userPool.mode: "import"`},
+		{"existing without id", "", `{"selection": {}, "triggers": {"userPool": {"mode": "existing"}, "events": ["PreSignUp"]}}`, `triggers.userPool.id: "" is not a user pool id`},
+		{"existing bad id", "", `{"selection": {}, "triggers": {"userPool": {"mode": "existing", "id": "pool-1"}, "events": ["PreSignUp"]}}`, `triggers.userPool.id: "pool-1"`},
+		{"existing in another region", "", `{"selection": {}, "triggers": {"userPool": {"mode": "existing", "id": "eu-west-1_AbC"}, "events": ["PreSignUp"]}}`, `needs regions to be exactly ["eu-west-1"]`},
+		{"existing with two regions", `{"regions": ["us-east-1", "eu-west-1"]}`, `{"selection": {}, "triggers": {"userPool": {"mode": "existing", "id": "us-east-1_AbC"}, "events": ["PreSignUp"]}}`, `needs regions to be exactly ["us-east-1"]`},
+		{"existing with switches", "", `{"selection": {}, "triggers": {"userPool": {"mode": "existing", "id": "us-east-1_AbC", "selfSignUp": true}, "events": ["PreSignUp"]}}`, "apply only with mode create"},
+		{"id with create", "", `{"selection": {}, "triggers": {"userPool": {"id": "us-east-1_AbC"}, "events": ["PreSignUp"]}}`, "only with mode existing"},
+		{"allow and deny", "", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "attributes": {"allow": ["email"], "deny": ["name"]}}}`, "triggers.attributes: invalid attribute policy: set allow or deny"},
+		{"deny sub", "", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "attributes": {"deny": ["sub"]}}}`, `deny[0]: "sub"`},
+		{"comma in attribute", "", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "attributes": {"allow": ["email,name"]}}}`, "attribute names have no commas"},
+		{"empty metadata key", "", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "clientMetadataAllow": [""]}}`, "triggers.clientMetadataAllow[0]"},
+		{"budget too long", "", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "budget": "5s"}}`, "triggers.budget: 5s is out of range"},
+		{"budget not a duration", "", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "budget": "1"}}`, `triggers.budget: "1" is not a Go duration`},
+		{"memory", "", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "memoryMB": 64}}`, "triggers.memoryMB: 64"},
+		{"buffered", "", `{"selection": {}, "delivery": {"buffered": true}, "triggers": {"events": ["PreSignUp"]}}`, "delivery.buffered"},
+		{"pool resolution", "", `{"selection": {}, "poolResolution": {"lookup": true}, "triggers": {"events": ["PreSignUp"]}}`, "poolResolution"},
+		{"unknown key", "", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "signUp": true}}`, `unknown field "signUp"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(patch(t, tc.top, tc.route)))
+			if err == nil {
+				t.Fatal("Parse succeeded, want an error")
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error %v does not wrap ErrInvalid", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %q does not contain %q", err, tc.want)
+			}
+			if tc.name != "unknown key" && !strings.Contains(err.Error(), `route "app-clients"`) {
+				t.Fatalf("error %q does not name the route", err)
+			}
+		})
+	}
+}
+
+func TestTriggerEnvironment(t *testing.T) {
+	cases := []struct {
+		name, route string
+		want        map[string]string
+	}{
+		{"defaults", `{"selection": {}, "triggers": {"events": ["PreSignUp"]}}`,
+			map[string]string{EnvTriggerBudget: "1s"}},
+		{"lists", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "budget": "300ms", "attributes": {"allow": ["email", "custom:tier"]}, "clientMetadataAllow": ["a", "b"]}}`,
+			map[string]string{EnvTriggerBudget: "300ms", EnvTriggerAttributesAllow: "email,custom:tier", EnvTriggerClientMetadataAllow: "a,b"}},
+		{"deny", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "attributes": {"deny": ["phone_number"]}}}`,
+			map[string]string{EnvTriggerBudget: "1s", EnvTriggerAttributesDeny: "phone_number"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Parse([]byte(patch(t, "", tc.route)))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if got := c.Routes[0].TriggerEnvironment(); !maps.Equal(got, tc.want) {
+				t.Fatalf("TriggerEnvironment = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
