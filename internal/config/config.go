@@ -98,11 +98,18 @@ type Route struct {
 	// Triggers, when set, makes the route's events come from the user
 	// pool's Lambda triggers instead of a CloudTrail rule (triggers.go).
 	Triggers *Triggers `json:"triggers,omitempty"`
+	// Sync, when set, adds the scheduled user sync of the route's pools,
+	// delivering to the route's sink (sync.go, docs/sync.md). A route
+	// with a sync and no selection.operations has no rule.
+	Sync *Sync `json:"sync,omitempty"`
+	// Enrich adds the user's record to the forwarder's events (sync.go).
+	Enrich Enrich `json:"enrich"`
 }
 
 // Selection picks the calls a route's rule matches.
 type Selection struct {
-	// Operations are catalogue operation names and presets. Required.
+	// Operations are catalogue operation names and presets. Required,
+	// except on a sync-only route.
 	Operations []string `json:"operations"`
 	// UserPoolIDs limits the rule to these user pools. Default: every pool.
 	UserPoolIDs []string `json:"userPoolIds"`
@@ -216,6 +223,10 @@ func (c *Config) applyDefaults() {
 	for i := range c.Routes {
 		r := &c.Routes[i]
 		r.Sink.applyDefaults()
+		if r.Sync != nil {
+			r.Sync.applyDefaults()
+		}
+		r.Enrich.applyDefaults()
 		if r.Triggers != nil {
 			r.Triggers.applyDefaults()
 		}

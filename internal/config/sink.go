@@ -54,6 +54,7 @@ func (r *Route) Environment() map[string]string {
 		forwarderconfig.EnvRetryBaseDelay:   r.Retry.BaseDelay,
 	}
 	r.Sink.Environment(func(k, v string) { env[k] = v })
+	r.enrichEnvironment(env)
 	p := r.PoolResolution
 	if len(p.ClientMap) > 0 {
 		clients := make([]string, 0, len(p.ClientMap))
@@ -105,7 +106,7 @@ func (r *Route) Statements() []Statement {
 			Statement{Sid: "ListUserPoolClients", Actions: []string{"cognito-idp:ListUserPoolClients"}, Resources: r.userPoolARNs()},
 		)
 	}
-	return out
+	return append(out, r.enrichStatements()...)
 }
 
 // userPoolARNs are the selected pools' ARNs, each in its own region (the

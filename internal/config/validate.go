@@ -94,7 +94,14 @@ func (r *Route) validate(regions []string) error {
 		if err := r.validateTriggers(regions); err != nil {
 			return err
 		}
-	} else if _, err := r.Pattern(); err != nil {
+	} else if r.HasRule() {
+		if _, err := r.Pattern(); err != nil {
+			return err
+		}
+	} else if err := r.validateSyncOnly(); err != nil {
+		return err
+	}
+	if err := r.validateSync(); err != nil {
 		return err
 	}
 	for i, id := range r.Selection.UserPoolIDs {

@@ -93,8 +93,8 @@ func FromConfig(cdk []byte) ([]Route, error) {
 	var routes []Route
 	for i := range cfg.Routes {
 		cr := &cfg.Routes[i]
-		if cr.IsTriggers() {
-			continue // fed by Cognito's triggers: no rule to match
+		if !cr.HasRule() {
+			continue // a triggers or sync-only route: no rule to match
 		}
 		gen, err := cr.Pattern()
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cognito-events/cognito-events/events"
 	"github.com/cognito-events/cognito-events/internal/delivery"
 	"github.com/cognito-events/cognito-events/internal/lambdafn"
 	"github.com/cognito-events/cognito-events/internal/sink"
@@ -38,6 +39,10 @@ const (
 	EnvPoolClientMap     = "POOL_CLIENT_MAP"
 	EnvPoolLookup        = "POOL_LOOKUP"
 	EnvPoolLookupRate    = "POOL_LOOKUP_RATE"
+	EnvEnrichUser        = "ENRICH_USER"
+	EnvEnrichUserRate    = "ENRICH_USER_RATE"
+	EnvEnrichUserAllow   = "ENRICH_USER_ATTRIBUTES_ALLOW"
+	EnvEnrichUserDeny    = "ENRICH_USER_ATTRIBUTES_DENY"
 	EnvRetryBaseDelay    = delivery.EnvRetryBaseDelay
 	EnvRetryMaxAttempts  = delivery.EnvRetryMaxAttempts
 	EnvInput             = "FORWARDER_INPUT"
@@ -50,6 +55,7 @@ const (
 // sink's.
 const (
 	DefaultPoolLookupRate   = 2.0
+	DefaultEnrichUserRate   = 5.0
 	DefaultRetryBaseDelay   = delivery.DefaultRetryBaseDelay
 	DefaultRetryMaxAttempts = delivery.DefaultRetryMaxAttempts
 )
@@ -75,6 +81,19 @@ type Config struct {
 	// PoolLookupRate (POOL_LOOKUP_RATE, default 2): Cognito requests per
 	// second the lookup may make.
 	PoolLookupRate float64
+
+	// EnrichUser (ENRICH_USER, default false) adds the user's current
+	// record to the data of events about one user whose sub is known
+	// (package internal/forwarder/enrich, docs/sync.md).
+	EnrichUser bool
+	// EnrichUserRate (ENRICH_USER_RATE, default 5): Cognito requests per
+	// second the enrichment may make; past it, events go out without the
+	// user, with the reason.
+	EnrichUserRate float64
+	// EnrichUserAttributes (ENRICH_USER_ATTRIBUTES_ALLOW or
+	// ENRICH_USER_ATTRIBUTES_DENY, comma lists, default every attribute):
+	// the user attributes data.user may carry; "sub" is always kept.
+	EnrichUserAttributes events.AttributePolicy
 
 	// RetryBaseDelay (RETRY_BASE_DELAY, default 200ms): first in-process
 	// retry delay; it doubles per attempt, with jitter.
@@ -108,12 +127,18 @@ func Load(getenv func(string) string) (Config, error) {
 		PoolClientMap:    clientMap(e, EnvPoolClientMap),
 		PoolLookup:       e.Bool(EnvPoolLookup, false),
 		PoolLookupRate:   e.PositiveFloat(EnvPoolLookupRate, DefaultPoolLookupRate),
+		EnrichUser:       e.Bool(EnvEnrichUser, false),
+		EnrichUserRate:   e.PositiveFloat(EnvEnrichUserRate, DefaultEnrichUserRate),
 		RetryBaseDelay:   e.Duration(EnvRetryBaseDelay, DefaultRetryBaseDelay),
 		RetryMaxAttempts: e.PositiveInt(EnvRetryMaxAttempts, DefaultRetryMaxAttempts),
 		LogFormat:        logFormat(e, EnvLogFormat),
 		LogLevel:         logLevel(e, EnvLogLevel),
 		Region:           e.Str(EnvAWSRegion),
 		Input:            input(e, EnvInput),
+	}
+	c.EnrichUserAttributes = events.AttributePolicy{Allow: commaList(e.Str(EnvEnrichUserAllow)), Deny: commaList(e.Str(EnvEnrichUserDeny))}
+	if err := c.EnrichUserAttributes.Validate(); err != nil {
+		e.Fail(EnvEnrichUserAllow+"/"+EnvEnrichUserDeny, err.Error())
 	}
 	if err := e.Err(); err != nil {
 		return Config{}, fmt.Errorf("%w: %w", ErrInvalid, err)
@@ -123,8 +148,18 @@ func Load(getenv func(string) string) (Config, error) {
 
 // NeedsAWS reports whether the configuration calls AWS: the sink, its
 // credential or the pool lookup.
-func (c *Config) NeedsAWS() bool { return c.Sink.NeedsAWS() || c.PoolLookup }
+func (c *Config) NeedsAWS() bool { return c.Sink.NeedsAWS() || c.PoolLookup || c.EnrichUser }
 
+// commaList splits a comma list, dropping blanks; nil when empty.
+func commaList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 func clientMap(e *sink.Env, name string) map[string]string {
 	v := e.Str(name)

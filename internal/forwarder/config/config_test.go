@@ -39,6 +39,7 @@ func TestLoadDefaults(t *testing.T) {
 			},
 		},
 		PoolLookupRate:   2,
+		EnrichUserRate:   5,
 		RetryBaseDelay:   200 * time.Millisecond,
 		RetryMaxAttempts: 5,
 		LogFormat:        lambdafn.LogJSON,
@@ -112,6 +113,11 @@ func TestLoadValid(t *testing.T) {
 		{"sns standard", map[string]string{EnvSinkKind: "sns", EnvSNSTopicARN: "arn:aws:sns:eu-west-1:111122223333:t"}, func(t *testing.T, c Config) {
 			if c.Sink.SNS.IsFIFO() {
 				t.Error("IsFIFO true")
+			}
+		}},
+		{"enrich user", map[string]string{EnvSinkKind: "http", EnvSinkURL: "https://x.example", EnvEnrichUser: "true", EnvEnrichUserRate: "2.5", EnvEnrichUserDeny: " phone_number, ,custom:ssn"}, func(t *testing.T, c Config) {
+			if !c.EnrichUser || c.EnrichUserRate != 2.5 || !reflect.DeepEqual(c.EnrichUserAttributes.Deny, []string{"phone_number", "custom:ssn"}) || c.EnrichUserAttributes.Allow != nil || !c.NeedsAWS() {
+				t.Errorf("Config = %+v", c)
 			}
 		}},
 		{"pools, retries, logs", map[string]string{
@@ -188,6 +194,10 @@ func TestLoadInvalid(t *testing.T) {
 		{"pool map bad pool id", httpOK(map[string]string{EnvPoolClientMap: "clientA=pool"}), []string{EnvPoolClientMap}},
 		{"bad lookup rate", httpOK(map[string]string{EnvPoolLookupRate: "0"}), []string{EnvPoolLookupRate}},
 		{"NaN lookup rate", httpOK(map[string]string{EnvPoolLookupRate: "NaN"}), []string{EnvPoolLookupRate}},
+		{"bad enrich flag", httpOK(map[string]string{EnvEnrichUser: "maybe"}), []string{EnvEnrichUser}},
+		{"bad enrich rate", httpOK(map[string]string{EnvEnrichUser: "true", EnvEnrichUserRate: "-1"}), []string{EnvEnrichUserRate}},
+		{"enrich allow and deny", httpOK(map[string]string{EnvEnrichUser: "true", EnvEnrichUserAllow: "email", EnvEnrichUserDeny: "phone_number"}), []string{EnvEnrichUserAllow, EnvEnrichUserDeny}},
+		{"enrich denies sub", httpOK(map[string]string{EnvEnrichUser: "true", EnvEnrichUserDeny: "email,sub"}), []string{EnvEnrichUserDeny}},
 		{"bad attempts", httpOK(map[string]string{EnvRetryMaxAttempts: "0"}), []string{EnvRetryMaxAttempts}},
 		{"bad base delay", httpOK(map[string]string{EnvRetryBaseDelay: "fast"}), []string{EnvRetryBaseDelay}},
 		{"bad log format", httpOK(map[string]string{EnvLogFormat: "XML"}), []string{EnvLogFormat}},
