@@ -1,6 +1,7 @@
-package pattern
+package pattern_test
 
 import (
+	"github.com/cognito-events/cognito-events/internal/pattern"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,7 +23,7 @@ var envelopeDirs = []string{
 type fixture struct {
 	name string
 	data []byte
-	doc  map[string]any // data decoded once, for the agreement loops
+	ev   pattern.Event // data decoded once, for the agreement loops
 }
 
 // loadEnvelopes reads every envelope of dirs, and wraps every bare record
@@ -55,11 +56,11 @@ func loadEnvelopes(tb testing.TB) []fixture {
 		out = append(out, fixture{name: p, data: env})
 	}
 	for i := range out {
-		doc, err := decodeEvent(out[i].data)
+		ev, err := pattern.DecodeEvent(out[i].data)
 		if err != nil {
 			tb.Fatalf("decoding %s: %v", out[i].name, err)
 		}
-		out[i].doc = doc
+		out[i].ev = ev
 	}
 	return out
 }
@@ -113,13 +114,13 @@ func TestAgreesWithQuamina(t *testing.T) {
 					if gen.ExcludesOperations() {
 						anythingBut++
 					}
-					p, err := Compile(gen.JSON())
+					p, err := pattern.Compile(gen.JSON())
 					if err != nil {
-						t.Fatalf("Compile(%s): %v", gen.JSON(), err)
+						t.Fatalf("pattern.Compile(%s): %v", gen.JSON(), err)
 					}
 					q := newQuamina(t, gen)
 					for _, f := range fixtures {
-						got := p.match(f.doc) // Match less the decoding, done once
+						got := p.MatchEvent(f.ev) // Match less the decoding, done once
 						qm, err := q.MatchesForEvent(f.data)
 						if err != nil {
 							t.Fatalf("%s: quamina: %v", f.name, err)
@@ -172,7 +173,7 @@ func TestAgreesWithQuaminaHandWritten(t *testing.T) {
 			if theirs == "" {
 				theirs = tt.ours
 			}
-			p := mustCompile(t, tt.ours)
+			p := compileTB(t, tt.ours)
 			q, err := quamina.New()
 			if err != nil {
 				t.Fatalf("creating quamina: %v", err)

@@ -1,11 +1,12 @@
-package pattern
+package pattern_test
 
 import (
+	"github.com/cognito-events/cognito-events/internal/pattern"
 	"path/filepath"
 	"testing"
 )
 
-var sinkResult Result
+var sinkResult pattern.Result
 
 // BenchmarkMatch evaluates the app-clients and hosted-ui patterns (see
 // rulePatterns) against every envelope of the corpus; one op is one event
@@ -21,7 +22,7 @@ func BenchmarkMatch(b *testing.B) {
 		evs = append(evs, data)
 		size += len(data)
 	}
-	rules := []*Pattern{appClients, hostedUI}
+	rules := []*pattern.Pattern{appClients, hostedUI}
 	b.SetBytes(int64(size / len(evs)))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -41,7 +42,7 @@ func BenchmarkCompile(b *testing.B) {
 	text := []byte(hostedUI.String())
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Compile(text); err != nil {
+		if _, err := pattern.Compile(text); err != nil {
 			b.Fatal(err)
 		}
 	}

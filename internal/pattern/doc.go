@@ -7,7 +7,12 @@
 // evaluates it against an event (any JSON object, normally an EventBridge
 // envelope) and returns a Result whose Reason names the field that failed,
 // what the pattern wanted there and what the event held. DecodeEvent and
-// MatchEvent match one decoded event against several patterns. Wrapping a
+// MatchEvent match one decoded event against several patterns.
+// CheckFragment compiles a pattern over one part of an event whose shape
+// is known (internal/config checks a route's selection.match against the
+// CloudTrail record's fields with it). Every compile error is a *PathError
+// naming the place in the pattern ("$or[1].eventName[0]") and, for a
+// misspelt operator or field, the one probably meant. Wrapping a
 // bare CloudTrail record the way EventBridge does is events.Wrap.
 //
 // Through internal/routes, the cognito-events CLI (patterns, match,

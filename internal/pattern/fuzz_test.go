@@ -1,6 +1,7 @@
-package pattern
+package pattern_test
 
 import (
+	"github.com/cognito-events/cognito-events/internal/pattern"
 	"path/filepath"
 	"testing"
 
@@ -24,15 +25,15 @@ func FuzzMatch(f *testing.F) {
 		}
 	}
 	f.Add(patterns[1], `{"a":[[1,[2]],{"b":null},"10.1.2.3","X"]}`)
-	f.Fuzz(func(t *testing.T, pattern, event string) {
+	f.Fuzz(func(t *testing.T, text, event string) {
 		if env, err := events.Wrap([]byte(event)); err == nil && len(env) == 0 {
 			t.Error("Wrap returned nothing and no error")
 		}
-		p, err := Compile([]byte(pattern))
+		p, err := pattern.Compile([]byte(text))
 		if err != nil {
 			return
 		}
-		if _, err := Compile([]byte(p.String())); err != nil {
+		if _, err := pattern.Compile([]byte(p.String())); err != nil {
 			t.Errorf("String() %s does not compile: %v", p, err)
 		}
 		res, err := p.Match([]byte(event))

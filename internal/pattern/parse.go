@@ -115,7 +115,7 @@ func parseOperator(raw json.RawMessage) (matcher, error) {
 	case opAnythingBut:
 		return parseAnythingBut(val)
 	}
-	return nil, fmt.Errorf("unsupported operator %q", op)
+	return nil, unknownOperator(op, operators)
 }
 
 // parseAffix reads the value of prefix or suffix: a string, or
@@ -128,7 +128,7 @@ func parseAffix(op string, val json.RawMessage, negate bool) (matcher, error) {
 			return nil, err
 		}
 		if inner != opIgnoreCase {
-			return nil, fmt.Errorf("%s: unsupported operator %q (only %s)", op, inner, opIgnoreCase)
+			return nil, fmt.Errorf("%s: %w", op, unknownOperator(inner, []string{opIgnoreCase}))
 		}
 		a.fold = true
 		val = v
@@ -242,7 +242,7 @@ func parseAnythingBut(val json.RawMessage) (matcher, error) {
 			}
 			return ws, nil
 		}
-		return nil, fmt.Errorf("anything-but: unsupported operator %q", op)
+		return nil, fmt.Errorf("anything-but: %w", unknownOperator(op, []string{opPrefix, opSuffix, opIgnoreCase, opWildcard}))
 	case '"':
 		s, _ := parseString(val, opAnythingBut)
 		return anythingBut{strs: []string{s}}, nil

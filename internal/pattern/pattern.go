@@ -1,11 +1,9 @@
 package pattern
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 )
 
@@ -44,29 +42,7 @@ type leafField struct {
 
 // Compile parses an EventBridge event pattern. Unsupported operators and
 // malformed patterns are errors that wrap ErrInvalid and name the field.
-func Compile(pattern []byte) (*Pattern, error) {
-	dec := json.NewDecoder(bytes.NewReader(pattern))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, fmt.Errorf("%w: reading JSON: %w", ErrInvalid, err)
-	}
-	if tok != json.Delim('{') {
-		return nil, fmt.Errorf("%w: want a JSON object, found %s", ErrInvalid, describeToken(tok))
-	}
-	root, err := parseObject(dec, nil)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: trailing data after the pattern object", ErrInvalid)
-	}
-	var b bytes.Buffer
-	if err := json.Compact(&b, pattern); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
-	}
-	return &Pattern{text: b.Bytes(), root: root}, nil
-}
+func Compile(pattern []byte) (*Pattern, error) { return compile(pattern, nil) }
 
 // String returns the pattern as compact JSON.
 func (p *Pattern) String() string { return string(p.text) }
@@ -99,99 +75,120 @@ func describeToken(tok json.Token) string {
 	return fmt.Sprintf("%v", tok)
 }
 
-// parseObject reads the members of an object whose '{' was just read.
-func parseObject(dec *json.Decoder, path []string) (*object, error) {
+// parseObject reads the members of an object whose '{' was just read. path
+// is the object's place in the event; loc its place in the pattern text
+// (which also counts "$or" alternatives), for errors; shape, when not nil,
+// is what the event holds there (CheckFragment).
+func parseObject(dec *json.Decoder, path []string, loc string, shape *Shape) (*object, error) {
 	o := &object{path: joinPath(path)}
-	where := o.path
-	if where == "" {
-		where = "pattern"
-	}
 	seen := map[string]bool{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: reading JSON: %w", ErrInvalid, where, err)
+			return nil, invalidAt(loc, "reading JSON: %w", err)
 		}
 		key, _ := tok.(string) // object keys are always strings
 		if seen[key] {
-			return nil, fmt.Errorf("%w: %s: field %q appears twice", ErrInvalid, where, key)
+			return nil, invalidAt(loc, "field %q appears twice", key)
 		}
 		seen[key] = true
 		field := childPath(path, key)
-		name := joinPath(field)
+		fieldLoc := childLoc(loc, key)
+		var sub *Shape
+		if shape != nil && key != orKey {
+			if sub, err = shape.child(key, fieldLoc); err != nil {
+				return nil, err
+			}
+		}
 		tok, err = dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: reading JSON: %w", ErrInvalid, name, err)
+			return nil, invalidAt(fieldLoc, "reading JSON: %w", err)
 		}
 		switch {
 		case key == orKey && tok == json.Delim('['):
-			if err := parseAlternatives(dec, o, path); err != nil {
+			if err := parseAlternatives(dec, o, path, loc, shape); err != nil {
 				return nil, err
 			}
 		case key == orKey:
-			return nil, fmt.Errorf("%w: %s: want an array of patterns, found %s", ErrInvalid, name, describeToken(tok))
+			return nil, invalidAt(fieldLoc, "want an array of patterns, found %s", describeToken(tok))
 		case tok == json.Delim('{'):
-			sub, err := parseObject(dec, field)
+			if sub.isLeaf() {
+				return nil, invalidAt(fieldLoc, "want an array of values: %s holds a single value, not an object", fieldLoc)
+			}
+			parsed, err := parseObject(dec, field, fieldLoc, sub)
 			if err != nil {
 				return nil, err
 			}
-			o.nested = append(o.nested, sub)
+			o.nested = append(o.nested, parsed)
 		case tok == json.Delim('['):
-			lf, err := parseValues(dec, field)
+			if sub.isObject() {
+				return nil, invalidAt(fieldLoc, "want a nested object: %s is an object (%s), test its fields", fieldLoc, sub.fieldList())
+			}
+			lf, err := parseValues(dec, field, fieldLoc)
 			if err != nil {
 				return nil, err
 			}
 			o.leaves = append(o.leaves, lf)
 		default:
-			return nil, fmt.Errorf("%w: %s: want an array of values or a nested object, found %s", ErrInvalid, name, describeToken(tok))
+			return nil, invalidAt(fieldLoc, "want an array of values or a nested object, found %s", describeToken(tok))
 		}
 	}
 	if _, err := dec.Token(); err != nil { // '}'
-		return nil, fmt.Errorf("%w: %s: reading JSON: %w", ErrInvalid, where, err)
+		return nil, invalidAt(loc, "reading JSON: %w", err)
 	}
 	if len(o.leaves)+len(o.nested)+len(o.alts) == 0 {
-		return nil, fmt.Errorf("%w: %s: empty object: a pattern object needs at least one field", ErrInvalid, where)
+		return nil, invalidAt(loc, "empty object: a pattern object needs at least one field")
 	}
 	return o, nil
 }
 
+// childLoc is the place of key inside the pattern object at loc.
+func childLoc(loc, key string) string {
+	if loc == "" {
+		return key
+	}
+	return loc + "." + key
+}
+
 // parseAlternatives reads the patterns of a "$or" whose '[' was just read.
-func parseAlternatives(dec *json.Decoder, o *object, path []string) error {
-	name := joinPath(childPath(path, orKey))
+func parseAlternatives(dec *json.Decoder, o *object, path []string, loc string, shape *Shape) error {
+	name := childLoc(loc, orKey)
 	for dec.More() {
+		altLoc := fmt.Sprintf("%s[%d]", name, len(o.alts))
 		tok, err := dec.Token()
 		if err != nil {
-			return fmt.Errorf("%w: %s: reading JSON: %w", ErrInvalid, name, err)
+			return invalidAt(name, "reading JSON: %w", err)
 		}
 		if tok != json.Delim('{') {
-			return fmt.Errorf("%w: %s[%d]: want a pattern object, found %s", ErrInvalid, name, len(o.alts), describeToken(tok))
+			return invalidAt(altLoc, "want a pattern object, found %s", describeToken(tok))
 		}
-		alt, err := parseObject(dec, path)
+		alt, err := parseObject(dec, path, altLoc, shape)
 		if err != nil {
 			return err
 		}
 		o.alts = append(o.alts, alt)
 	}
 	if _, err := dec.Token(); err != nil { // ']'
-		return fmt.Errorf("%w: %s: reading JSON: %w", ErrInvalid, name, err)
+		return invalidAt(name, "reading JSON: %w", err)
 	}
 	if len(o.alts) < 2 {
-		return fmt.Errorf("%w: %s: want at least two alternatives, found %d", ErrInvalid, name, len(o.alts))
+		return invalidAt(name, "want at least two alternatives, found %d", len(o.alts))
 	}
 	return nil
 }
 
 // parseValues reads a field's list of matchers whose '[' was just read.
-func parseValues(dec *json.Decoder, path []string) (*leafField, error) {
+func parseValues(dec *json.Decoder, path []string, loc string) (*leafField, error) {
 	lf := &leafField{path: path, name: joinPath(path)}
 	for dec.More() {
+		at := fmt.Sprintf("%s[%d]", loc, len(lf.matchers))
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return nil, fmt.Errorf("%w: %s: reading JSON: %w", ErrInvalid, lf.name, err)
+			return nil, invalidAt(loc, "reading JSON: %w", err)
 		}
 		m, err := parseMatcher(raw)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s[%d]: %w", ErrInvalid, lf.name, len(lf.matchers), err)
+			return nil, invalidAt(at, "%w", err)
 		}
 		if e, ok := m.(existsMatcher); ok {
 			lf.exists = new(bool(e))
@@ -199,13 +196,13 @@ func parseValues(dec *json.Decoder, path []string) (*leafField, error) {
 		lf.matchers = append(lf.matchers, m)
 	}
 	if _, err := dec.Token(); err != nil { // ']'
-		return nil, fmt.Errorf("%w: %s: reading JSON: %w", ErrInvalid, lf.name, err)
+		return nil, invalidAt(loc, "reading JSON: %w", err)
 	}
 	if len(lf.matchers) == 0 {
-		return nil, fmt.Errorf("%w: %s: empty array: list at least one value", ErrInvalid, lf.name)
+		return nil, invalidAt(loc, "empty array: list at least one value")
 	}
 	if lf.exists != nil && len(lf.matchers) > 1 {
-		return nil, fmt.Errorf("%w: %s: an exists test cannot be combined with other values in one list (use $or)", ErrInvalid, lf.name)
+		return nil, invalidAt(loc, "an exists test cannot be combined with other values in one list (use $or)")
 	}
 	return lf, nil
 }
