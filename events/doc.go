@@ -21,6 +21,12 @@
 // identifiers found on the way (hints.go), ARN, region and time checks
 // (arn.go), and the data document (datajson.go, jsonwrite.go).
 //
+// Events from Cognito's Lambda triggers: BuildTrigger (trigger.go) makes
+// one from a trigger payload, with its own data schema
+// (schema/trigger.v1.json); ParseStructured (structured.go) reads an event
+// back from its structured-mode JSON, so the forwarder delivers an event the
+// trigger function queued unchanged.
+//
 // # Why a hand-written scanner
 //
 // The normaliser does not use encoding/json to read its input. Its own
