@@ -7,7 +7,12 @@
 // operation catalogue, an archive, the forwarder function with code from
 // RouteProps.CodeDir, default build/forwarder made by `make build`, its
 // dead-letter, failure or buffer queues, and alarms; a buffered route's
-// function gets FORWARDER_INPUT=sqs). resources.go holds the queue, log
+// function gets FORWARDER_INPUT=sqs). A route with triggers is a
+// TriggerRoute instead (triggers.go: the trigger function from
+// build/trigger with Cognito's invoke permission scoped to the pool, the
+// trigger queue and its dead-letter queue, the forwarder reading it with
+// FORWARDER_INPUT=sqs-cloudevents, alarms; userpool.go: the created pool,
+// its app client and LambdaConfig). resources.go holds the queue, log
 // retention and naming helpers. cdk-nag's AWS Solutions checks run on every
 // stack. docs/deploy.md is the guide.
 package main

@@ -36,6 +36,10 @@ type StackProps struct {
 	Config *config.Config
 	// CodeDir holds the forwarder's bootstrap. Default DefaultCodeDir.
 	CodeDir string
+	// TriggerCodeDir holds the trigger function's bootstrap, needed when a
+	// route has triggers. Default: the folder "trigger" beside CodeDir
+	// (build/trigger).
+	TriggerCodeDir string
 }
 
 // CheckCode reports whether dir holds the forwarder's bootstrap, with the
@@ -65,6 +69,9 @@ func NewCognitoEventsStack(scope constructs.Construct, id string, props *StackPr
 	}
 	cfg := props.Config
 	for i := range cfg.Routes {
+		if cfg.Routes[i].IsTriggers() {
+			continue
+		}
 		if _, err := cfg.Routes[i].Pattern(); err != nil {
 			return nil, fmt.Errorf("route %q: %w", cfg.Routes[i].Name, err)
 		}
@@ -86,6 +93,16 @@ func NewCognitoEventsStack(scope constructs.Construct, id string, props *StackPr
 	defaultBus := awsevents.EventBus_FromEventBusName(stack, jsii.String("DefaultBus"), jsii.String("default"))
 	for i := range cfg.Routes {
 		r := &cfg.Routes[i]
+		if r.IsTriggers() {
+			triggerDir := props.TriggerCodeDir
+			if triggerDir == "" {
+				triggerDir = filepath.Join(filepath.Dir(codeDir), "trigger")
+			}
+			if _, err := NewTriggerRoute(stack, r.Name, &TriggerRouteProps{Route: r, CodeDir: codeDir, TriggerCodeDir: triggerDir, AlarmAction: alarmAction}); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if _, err := NewRoute(stack, r.Name, &RouteProps{Route: r, CodeDir: codeDir, Bus: defaultBus, AlarmAction: alarmAction}); err != nil {
 			return nil, err
 		}

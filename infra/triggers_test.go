@@ -1,0 +1,382 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cognito-events/cognito-events/internal/config"
+)
+
+// triggersConfig has a pool created with both switches and PreTokenGeneration,
+// one created with neither, one existing pool, and a CloudTrail route
+// beside them.
+const triggersConfig = `{
+  "regions": ["us-east-1"],
+  "alarms": {"email": "ops@example.com"},
+  "routes": [
+    {"name": "signups", "triggers": {
+       "userPool": {"selfSignUp": true, "autoVerifyEmail": true},
+       "events": ["PreSignUp", "PostConfirmation", "PreTokenGeneration"],
+       "attributes": {"deny": ["phone_number"]}, "budget": "800ms"},
+     "sink": {"kind": "http", "url": "https://hooks.example.com/cognito"},
+     "delivery": {"batchSize": 5}},
+    {"name": "signins", "triggers": {"events": ["PostAuthentication"]},
+     "sink": {"kind": "eventbridge", "bus": "identity"}},
+    {"name": "legacy", "triggers": {"userPool": {"mode": "existing", "id": "us-east-1_AbCdEfGhI"}, "events": ["PostAuthentication", "PreTokenGeneration"]},
+     "sink": {"kind": "sqs", "queueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/identity"}},
+    {"name": "app-clients", "selection": {"operations": ["app-clients"]},
+     "sink": {"kind": "http", "url": "https://hooks.example.com/cognito"}}
+  ]
+}`
+
+var triggersCache = map[string]*synthesized{}
+
+// synthTriggers synthesizes a configuration with dummy forwarder and
+// trigger bootstraps side by side, as `make build` lays them out; later
+// calls share the result.
+func synthTriggers(tb testing.TB, raw string) *synthesized {
+	tb.Helper()
+	synthMu.Lock()
+	defer synthMu.Unlock()
+	if s, ok := triggersCache[raw]; ok {
+		if s.err != nil {
+			tb.Fatal(s.err)
+		}
+		return s
+	}
+	s := &synthesized{}
+	triggersCache[raw] = s
+	s.err = func() error {
+		cfg, err := config.Parse([]byte(raw))
+		if err != nil {
+			return err
+		}
+		s.cfg = cfg
+		root, err := os.MkdirTemp("", "cognito-events-build-")
+		if err != nil {
+			return err
+		}
+		for _, fn := range []string{"forwarder", "trigger"} {
+			if err := os.MkdirAll(filepath.Join(root, fn), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(root, fn, "bootstrap"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+				return err
+			}
+		}
+		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(filepath.Join(root, "cdk.out"))})
+		s.stacks, err = AddStacks(app, cfg, filepath.Join(root, "forwarder"), "123456789012")
+		if err != nil {
+			return err
+		}
+		s.tmpl = assertions.Template_FromStack(s.stacks[0], nil)
+		b, err := json.Marshal(s.tmpl.ToJSON())
+		if err != nil {
+			return err
+		}
+		var doc struct {
+			Resources map[string]resource `json:"Resources"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			return err
+		}
+		s.res = doc.Resources
+		return nil
+	}()
+	if s.err != nil {
+		tb.Fatal(s.err)
+	}
+	return s
+}
+
+// prop returns the resource's property at a path of keys.
+func prop(r resource, path ...string) any {
+	var v any = r.Properties
+	for _, k := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+func TestUserPool(t *testing.T) {
+	s := synthTriggers(t, triggersConfig)
+	cases := []struct {
+		route           string
+		adminOnly       bool
+		autoVerified    any
+		tier            string
+		lambdaConfigKey []string
+	}{
+		{"signups", false, []any{"email"}, "ESSENTIALS", []string{"PostConfirmation", "PreSignUp", "PreTokenGenerationConfig"}},
+		{"signins", true, nil, "LITE", []string{"PostAuthentication"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.route, func(t *testing.T) {
+			id := s.logicalID(t, tc.route, "UserPool")
+			pool := s.res[id]
+			if pool.Type != "AWS::Cognito::UserPool" {
+				t.Fatalf("%s is a %s", id, pool.Type)
+			}
+			if got := prop(pool, "AdminCreateUserConfig", "AllowAdminCreateUserOnly"); got != tc.adminOnly {
+				t.Errorf("AllowAdminCreateUserOnly = %v, want %v (selfSignUp %v)", got, tc.adminOnly, !tc.adminOnly)
+			}
+			if got := prop(pool, "AutoVerifiedAttributes"); !jsonEqual(t, got, tc.autoVerified) && !(tc.autoVerified == nil && jsonEqual(t, got, []any{})) {
+				t.Errorf("AutoVerifiedAttributes = %v, want %v", got, tc.autoVerified)
+			}
+			if got := prop(pool, "UserPoolTier"); got != tc.tier {
+				t.Errorf("UserPoolTier = %v, want %s", got, tc.tier)
+			}
+			if got := prop(pool, "MfaConfiguration"); got != "OPTIONAL" {
+				t.Errorf("MfaConfiguration = %v, want OPTIONAL", got)
+			}
+			fn := getAtt(s.logicalID(t, tc.route, "TriggerFunction"))
+			lc, _ := prop(pool, "LambdaConfig").(map[string]any)
+			var keys []string
+			for k, v := range lc {
+				keys = append(keys, k)
+				want := any(fn)
+				if k == "PreTokenGenerationConfig" {
+					want = map[string]any{"LambdaArn": fn, "LambdaVersion": "V2_0"}
+				}
+				if !jsonEqual(t, v, want) {
+					t.Errorf("LambdaConfig.%s = %v, want %v", k, v, want)
+				}
+			}
+			slices.Sort(keys)
+			if !slices.Equal(keys, tc.lambdaConfigKey) {
+				t.Errorf("LambdaConfig keys = %v, want %v", keys, tc.lambdaConfigKey)
+			}
+			assert(t, func() {
+				s.tmpl.HasResource(jsii.String("AWS::Cognito::UserPool"), map[string]any{
+					"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+					"Properties": assertions.Match_ObjectLike(&map[string]any{"Policies": assertions.Match_ObjectLike(&map[string]any{
+						"PasswordPolicy": assertions.Match_ObjectLike(&map[string]any{"MinimumLength": 12, "RequireSymbols": true}),
+					})}),
+				})
+			})
+			client := s.res[s.logicalID(t, tc.route, "UserPool", "Client")]
+			if !jsonEqual(t, prop(client, "UserPoolId"), ref(id)) || prop(client, "GenerateSecret") != false {
+				t.Errorf("client = %v, want a client of %s without a secret", client.Properties, id)
+			}
+			if flows, _ := prop(client, "ExplicitAuthFlows").([]any); !slices.Contains(flows, any("ALLOW_USER_SRP_AUTH")) || slices.Contains(flows, any("ALLOW_USER_PASSWORD_AUTH")) {
+				t.Errorf("ExplicitAuthFlows = %v, want SRP and not plain passwords", flows)
+			}
+		})
+	}
+	if n := len(s.ofType("AWS::Cognito::UserPool")); n != 2 {
+		t.Errorf("%d user pools, want 2 (the existing pool is not created)", n)
+	}
+}
+
+func TestTriggerPermission(t *testing.T) {
+	s := synthTriggers(t, triggersConfig)
+	cases := []struct {
+		route     string
+		sourceArn any
+	}{
+		{"signups", getAtt(s.logicalID(t, "signups", "UserPool"))},
+		{"legacy", map[string]any{"Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/us-east-1_AbCdEfGhI"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.route, func(t *testing.T) {
+			fn := s.logicalID(t, tc.route, "TriggerFunction")
+			var found []resource
+			for _, p := range s.ofType("AWS::Lambda::Permission") {
+				if jsonEqual(t, prop(p, "FunctionName"), getAtt(fn)) || jsonEqual(t, prop(p, "FunctionName"), ref(fn)) {
+					found = append(found, p)
+				}
+			}
+			if len(found) != 1 {
+				t.Fatalf("%d permissions on %s, want 1", len(found), fn)
+			}
+			p := found[0]
+			if prop(p, "Principal") != "cognito-idp.amazonaws.com" || prop(p, "Action") != "lambda:InvokeFunction" {
+				t.Errorf("permission = %v", p.Properties)
+			}
+			if !jsonEqual(t, prop(p, "SourceArn"), tc.sourceArn) {
+				t.Errorf("SourceArn = %v, want %v", prop(p, "SourceArn"), tc.sourceArn)
+			}
+			if prop(p, "SourceAccount") != "123456789012" {
+				t.Errorf("SourceAccount = %v", prop(p, "SourceAccount"))
+			}
+		})
+	}
+}
+
+func TestTriggerQueueAndFunctions(t *testing.T) {
+	s := synthTriggers(t, triggersConfig)
+	queue := s.logicalID(t, "signups", "TriggerQueue")
+	dlq := s.logicalID(t, "signups", "DeadLetterQueue")
+	if got := prop(s.res[queue], "RedrivePolicy"); !jsonEqual(t, got, map[string]any{"deadLetterTargetArn": getAtt(dlq), "maxReceiveCount": 5}) {
+		t.Errorf("trigger queue RedrivePolicy = %v", got)
+	}
+	for _, id := range []string{queue, dlq} {
+		if prop(s.res[id], "SqsManagedSseEnabled") != true {
+			t.Errorf("%s is not encrypted", id)
+		}
+	}
+	trig := s.res[s.logicalID(t, "signups", "TriggerFunction")]
+	wantEnv := map[string]any{
+		"SINK_KIND": "sqs", "SINK_SQS_QUEUE_URL": ref(queue),
+		"TRIGGER_BUDGET": "800ms", "TRIGGER_ATTRIBUTES_DENY": "phone_number",
+	}
+	if got := prop(trig, "Environment", "Variables"); !jsonEqual(t, got, wantEnv) {
+		t.Errorf("trigger function environment = %v, want %v", got, wantEnv)
+	}
+	if prop(trig, "Timeout") != float64(5) || prop(trig, "Architectures") == nil {
+		t.Errorf("trigger function timeout %v, want 5 (Cognito waits 5 s)", prop(trig, "Timeout"))
+	}
+	fwID := s.logicalID(t, "signups", "Function")
+	fw := s.res[fwID]
+	if got := prop(fw, "Environment", "Variables", "FORWARDER_INPUT"); got != "sqs-cloudevents" {
+		t.Errorf("forwarder FORWARDER_INPUT = %v, want sqs-cloudevents", got)
+	}
+	if got := prop(fw, "Environment", "Variables", "SINK_URL"); got != "https://hooks.example.com/cognito" {
+		t.Errorf("forwarder SINK_URL = %v", got)
+	}
+	var mappings int
+	for _, m := range s.ofType("AWS::Lambda::EventSourceMapping") {
+		if !jsonEqual(t, prop(m, "EventSourceArn"), getAtt(queue)) {
+			continue
+		}
+		mappings++
+		if !jsonEqual(t, prop(m, "FunctionName"), ref(fwID)) || prop(m, "BatchSize") != float64(5) || !jsonEqual(t, prop(m, "FunctionResponseTypes"), []string{"ReportBatchItemFailures"}) {
+			t.Errorf("event source mapping = %v", m.Properties)
+		}
+	}
+	if mappings != 1 {
+		t.Errorf("%d event source mappings on the trigger queue, want 1", mappings)
+	}
+	ids := s.routeIDs(t, "signups")
+	for id := range ids {
+		if typ := s.res[id].Type; typ == "AWS::Events::Rule" || typ == "AWS::Events::Archive" {
+			t.Errorf("triggers route has a %s (%s): it has no rule", typ, id)
+		}
+	}
+	// The trigger function may send to its queue and write its logs, nothing else.
+	for id, p := range s.ofType("AWS::IAM::Policy") {
+		if !ids[id] || !strings.Contains(id, "TriggerRole") {
+			continue
+		}
+		b, _ := json.Marshal(p.Properties["PolicyDocument"])
+		if !strings.Contains(string(b), `"sqs:SendMessage"`) || strings.Contains(string(b), `"Resource":"*"`) || strings.Contains(string(b), "sqs:ReceiveMessage") {
+			t.Errorf("trigger role policy %s = %s", id, b)
+		}
+	}
+}
+
+func TestTriggerOutputsAndAlarms(t *testing.T) {
+	s := synthTriggers(t, triggersConfig)
+	b, err := json.Marshal(s.tmpl.ToJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Outputs map[string]struct {
+			Description string `json:"Description"`
+			Value       any    `json:"Value"`
+		} `json:"Outputs"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	find := func(prefix, suffix string) (any, string, bool) {
+		for id, o := range doc.Outputs {
+			if strings.HasPrefix(id, prefix) && strings.Contains(id, suffix) {
+				return o.Value, o.Description, true
+			}
+		}
+		return nil, "", false
+	}
+	cases := []struct {
+		name, prefix, suffix string
+		want                 any
+		desc                 string
+	}{
+		{"created pool id", "signups", "UserPoolId", ref(s.logicalID(t, "signups", "UserPool")), "USER_POOL_ID"},
+		{"client id", "signups", "UserPoolClientId", ref(s.logicalID(t, "signups", "UserPool", "Client")), "USER_POOL_CLIENT_ID"},
+		{"existing pool id", "legacy", "UserPoolId", "us-east-1_AbCdEfGhI", "USER_POOL_ID"},
+		{"attach command", "legacy", "AttachCommand", map[string]any{"Fn::Join": []any{"", []any{
+			"cognito-events attach-triggers --user-pool-id us-east-1_AbCdEfGhI --function-arn ",
+			getAtt(s.logicalID(t, "legacy", "TriggerFunction")),
+			" --triggers PostAuthentication,PreTokenGeneration"}}}, "every other setting kept"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			v, desc, ok := find(tc.prefix, tc.suffix)
+			if !ok {
+				t.Fatalf("no output %s*%s*", tc.prefix, tc.suffix)
+			}
+			if !jsonEqual(t, v, tc.want) || !strings.Contains(desc, tc.desc) {
+				t.Errorf("output = %v (%q), want %v (%q)", v, desc, tc.want, tc.desc)
+			}
+		})
+	}
+	if _, _, ok := find("legacy", "UserPoolClientId"); ok {
+		t.Error("an existing pool's route outputs a client id it did not create")
+	}
+	dlq := s.logicalID(t, "signups", "DeadLetterQueue")
+	var onDLQ int
+	for _, a := range s.ofType("AWS::CloudWatch::Alarm") {
+		b, _ := json.Marshal(a.Properties["Dimensions"])
+		if strings.Contains(string(b), dlq) {
+			onDLQ++
+			if len(prop(a, "AlarmActions").([]any)) != 1 {
+				t.Errorf("DLQ alarm notifies %v, want the alarm topic", prop(a, "AlarmActions"))
+			}
+		}
+	}
+	if onDLQ != 1 {
+		t.Errorf("%d alarms on the trigger dead-letter queue, want 1", onDLQ)
+	}
+}
+
+func TestTriggersCDKNag(t *testing.T) {
+	s := synthTriggers(t, triggersConfig)
+	ann := assertions.Annotations_FromStack(s.stacks[0])
+	for _, e := range *ann.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+		t.Errorf("%s: %v", *e.Id, e.Entry.Data)
+	}
+}
+
+func TestNewTriggerRouteErrors(t *testing.T) {
+	cfg, err := config.Parse([]byte(triggersConfig))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	cases := []struct {
+		name  string
+		props *TriggerRouteProps
+		want  string
+		is    error
+	}{
+		{"nil props", nil, "no triggers configuration", nil},
+		{"route without triggers", &TriggerRouteProps{Route: &cfg.Routes[3]}, "no triggers configuration", nil},
+		{"no trigger bootstrap", &TriggerRouteProps{Route: &cfg.Routes[0], TriggerCodeDir: t.TempDir()}, `route "signups": trigger function code not found: run "make build" first: `, ErrNoTriggerCode},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("s"), nil)
+			_, err := NewTriggerRoute(stack, "r", tc.props)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("err %v is not %v", err, tc.is)
+			}
+		})
+	}
+}
