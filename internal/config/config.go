@@ -121,6 +121,13 @@ type Selection struct {
 	// IncludeHostedUI also matches hosted-UI and managed-login endpoint
 	// events (detail-type "AWS Service Event via CloudTrail").
 	IncludeHostedUI bool `json:"includeHostedUI"`
+	// ClientIDs limits the rule to calls on these app clients, wherever
+	// the record carries the client id (ClientIDLocations).
+	ClientIDs []string `json:"clientIds"`
+	// Match is an EventBridge pattern fragment over the CloudTrail record
+	// (the event's detail), ANDed with the generated pattern
+	// (selection_match.go).
+	Match json.RawMessage `json:"match"`
 }
 
 // Retry tunes the forwarder's in-process retries (RETRY_* variables).
