@@ -14,6 +14,7 @@ import (
 	"github.com/cognito-events/cognito-events/internal/delivery"
 	"github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"github.com/cognito-events/cognito-events/internal/forwarder/emf"
+	"github.com/cognito-events/cognito-events/internal/forwarder/enrich"
 	"github.com/cognito-events/cognito-events/internal/forwarder/handler"
 	"github.com/cognito-events/cognito-events/internal/forwarder/pool"
 	"github.com/cognito-events/cognito-events/internal/lambdafn"
@@ -73,6 +74,18 @@ func New(ctx context.Context, cfg config.Config, deps Deps) (*handler.Handler, e
 	if len(resolvers) > 0 {
 		n.Resolver = resolvers
 	}
+	var enricher handler.Enricher
+	if cfg.EnrichUser {
+		ac, err := needAWS()
+		if err != nil {
+			return nil, err
+		}
+		client := cip.NewFromConfig(ac, func(o *cip.Options) {
+			o.Retryer = aws.NopRetryer{}
+			o.BaseEndpoint = lambdafn.Endpoint(getenv, lambdafn.ServiceCognito)
+		})
+		enricher = enrich.New(client, cfg.EnrichUserRate, cfg.EnrichUserAttributes)
+	}
 
 	return &handler.Handler{
 		Normalizer: &n,
@@ -83,7 +96,8 @@ func New(ctx context.Context, cfg config.Config, deps Deps) (*handler.Handler, e
 			RetryBaseDelay:   cfg.RetryBaseDelay,
 			RetryMaxAttempts: cfg.RetryMaxAttempts,
 		}.Policy(),
-		Log:     deps.Log,
-		Metrics: emf.New(deps.Metrics, nil),
+		Log:      deps.Log,
+		Metrics:  emf.New(deps.Metrics, nil),
+		Enricher: enricher,
 	}, nil
 }

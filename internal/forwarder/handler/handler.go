@@ -12,6 +12,7 @@ import (
 
 	"github.com/cognito-events/cognito-events/events"
 	"github.com/cognito-events/cognito-events/internal/forwarder/emf"
+	"github.com/cognito-events/cognito-events/internal/forwarder/enrich"
 	"github.com/cognito-events/cognito-events/internal/retry"
 	"github.com/cognito-events/cognito-events/internal/sink"
 )
@@ -30,6 +31,14 @@ type Recorder interface {
 }
 
 var _ Recorder = (*emf.Recorder)(nil)
+
+// Enricher adds to an event's data before delivery and never fails;
+// *enrich.Users is the real one.
+type Enricher interface {
+	Enrich(ctx context.Context, ev *events.Event) enrich.Result
+}
+
+var _ Enricher = (*enrich.Users)(nil)
 
 // Outcome is what became of one input.
 type Outcome string
@@ -64,6 +73,9 @@ const (
 	KeyError     = "error"
 	KeyReason    = "reason"
 	KeyData      = "data"
+	// KeyUserLookup is the enrichment's result: found, notFound or
+	// "failed: <reason>"; absent when the event was not enriched.
+	KeyUserLookup = "userLookup"
 )
 
 // Log messages.
@@ -85,6 +97,9 @@ type Handler struct {
 	Retry    retry.Policy
 	Log      *slog.Logger
 	Metrics  Recorder
+	// Enricher, when set, adds the user's record to events about one
+	// user (ENRICH_USER); it never fails the delivery.
+	Enricher Enricher
 	// Now is the clock for latencies; nil means time.Now.
 	Now func() time.Time
 }
@@ -151,11 +166,15 @@ func (h *Handler) process(ctx context.Context, input []byte, messageID string) (
 		return Result{Outcome: outcome}, err
 	}
 
+	var lookup string
+	if h.Enricher != nil {
+		lookup = h.Enricher.Enrich(ctx, ev).String()
+	}
 	if h.Log.Enabled(ctx, slog.LevelDebug) {
 		h.Log.LogAttrs(ctx, slog.LevelDebug, msgData, slog.String(KeyEventID, ev.ID), slog.Any(KeyData, ev.Data))
 	}
 	res, err := h.Retry.Do(ctx, func(ctx context.Context) error { return h.Sink.Send(ctx, ev) })
-	e := entry{messageID: messageID, ev: ev, outcome: OutcomeDelivered, attempts: res.Attempts, latency: h.now().Sub(start), sent: true}
+	e := entry{messageID: messageID, ev: ev, outcome: OutcomeDelivered, attempts: res.Attempts, latency: h.now().Sub(start), sent: true, lookup: lookup}
 	if err != nil {
 		e.outcome = OutcomeFailed
 		e.err = fmt.Errorf("delivering event %s to the %s sink: %w", ev.ID, h.SinkKind, err)
@@ -173,6 +192,7 @@ type entry struct {
 	latency   time.Duration
 	sent      bool
 	err       error
+	lookup    string
 }
 
 // finish writes the input's log line and metrics sample.
@@ -208,6 +228,9 @@ func (h *Handler) finish(ctx context.Context, e entry) {
 	}
 	if e.reason != "" {
 		attrs = append(attrs, slog.String(KeyReason, e.reason))
+	}
+	if e.lookup != "" {
+		attrs = append(attrs, slog.String(KeyUserLookup, e.lookup))
 	}
 	h.Log.LogAttrs(ctx, level, msgEvent, attrs...)
 
