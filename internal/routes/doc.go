@@ -14,6 +14,12 @@
 //     buffered route, through an SQS queue and the event source mapping
 //     that reads it, with the function's Environment.Variables.
 //
+// A route has several rules when internal/config split its pattern to stay
+// within EventBridge's size limit (Route.Rules; in a template the CDK
+// paths <stack>/<route>/Rule, Rule2, ...): they share a state and a
+// target, no record matches two of them, and the route matches when one
+// does.
+//
 // Route.Match decides as EventBridge does: a rule in state ENABLED never
 // receives read-only management events delivered via CloudTrail, whatever
 // its pattern; any other event must match the pattern (package

@@ -24,11 +24,16 @@ const (
 // Route is one route's rule as the synthesized template or the
 // configuration has it.
 type Route struct {
-	Name    string // the route name from cdk.json
-	Region  string
-	Rule    string // rule logical id in the template, "" from config
-	State   string // ENABLED or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS
+	Name   string // the route name from cdk.json
+	Region string
+	Rule   string // rule logical id in the template, "" from config
+	State  string // ENABLED or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS
+	// Pattern is the pattern of the route's first rule, Rules[0].Pattern.
 	Pattern *pattern.Pattern
+	// Rules are the route's rules: one, or several when internal/config
+	// split its pattern to stay within EventBridge's size limit; no record
+	// matches two of them. Same state and target.
+	Rules []Rule
 	// Config is the route's configuration (FromConfig, Load); nil when
 	// the rule was read from a template.
 	Config *config.Route
@@ -62,6 +67,11 @@ func mustCompile(p string) *pattern.Pattern {
 // via CloudTrail, whatever its pattern; any other event must match the
 // pattern. The event is decoded once for both. An event that is not a
 // JSON object is an error, as in pattern.Pattern.Match.
+//
+// A route of several rules matches when one of them does; otherwise the
+// reason is that of the rule that lists the event's operation (the one
+// whose failure is not on detail.eventName or detail-type), else the
+// first rule's.
 func (r Route) Match(event []byte) (pattern.Result, error) {
 	ev, err := pattern.DecodeEvent(event)
 	if err != nil {
@@ -70,7 +80,36 @@ func (r Route) Match(event []byte) (pattern.Result, error) {
 	if r.State == StateEnabled && readOnlyCloudTrail.MatchEvent(ev).Matched {
 		return pattern.Result{Reason: reasonReadOnly}, nil
 	}
-	return r.Pattern.MatchEvent(ev), nil
+	if len(r.Rules) <= 1 {
+		return r.Pattern.MatchEvent(ev), nil
+	}
+	var first, best pattern.Result
+	for i, rule := range r.Rules {
+		res := rule.Pattern.MatchEvent(ev)
+		if res.Matched {
+			return res, nil
+		}
+		if i == 0 {
+			first = res
+		}
+		if best.Reason == "" && !strings.HasPrefix(res.Reason, "detail.eventName:") && !strings.HasPrefix(res.Reason, "detail-type:") {
+			best = res
+		}
+	}
+	if best.Reason == "" {
+		best = first
+	}
+	return best, nil
+}
+
+// Rule is one EventBridge rule of a route.
+type Rule struct {
+	ID      string // logical id in the template, "" from config
+	Pattern *pattern.Pattern
+	// Note says, from the configuration, the pattern's size and, for a
+	// route of several rules, which one this is and why ("rule 2 of 3,
+	// ..."); "" from a template.
+	Note string
 }
 
 // cdkJSON is the part of cdk.json read here.
@@ -96,7 +135,7 @@ func FromConfig(cdk []byte) ([]Route, error) {
 		if !cr.HasRule() {
 			continue // a triggers or sync-only route: no rule to match
 		}
-		gen, err := cr.Pattern()
+		gens, err := cr.Rules()
 		if err != nil {
 			return nil, fmt.Errorf("route %q: %w", cr.Name, err)
 		}
@@ -104,12 +143,16 @@ func FromConfig(cdk []byte) ([]Route, error) {
 		if err != nil {
 			return nil, fmt.Errorf("route %q: %w", cr.Name, err)
 		}
-		p, err := pattern.Compile(gen.JSON())
-		if err != nil {
-			return nil, fmt.Errorf("route %q: generated pattern: %w", cr.Name, err)
+		rules := make([]Rule, len(gens))
+		for j, gen := range gens {
+			p, err := pattern.Compile(gen.JSON())
+			if err != nil {
+				return nil, fmt.Errorf("route %q: generated pattern: %w", cr.Name, err)
+			}
+			rules[j] = Rule{Pattern: p, Note: gen.Describe()}
 		}
 		for _, region := range cfg.Regions {
-			routes = append(routes, Route{Name: cr.Name, Region: region, State: state, Pattern: p, Config: cr})
+			routes = append(routes, Route{Name: cr.Name, Region: region, State: state, Pattern: rules[0].Pattern, Rules: rules, Config: cr})
 		}
 	}
 	return routes, nil

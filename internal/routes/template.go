@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/cognito-events/cognito-events/internal/config"
@@ -71,48 +73,87 @@ func FromTemplate(tmpl []byte) ([]Route, error) {
 		resources[id] = res
 	}
 	var routes []Route
+	index := map[string]int{} // rule logical id -> its index among its route's rules
 	for id, res := range resources {
 		if res.Type != typeRule {
 			continue
 		}
-		r, ok, err := ruleRoute(id, res)
+		r, n, ok, err := ruleRoute(id, res)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
 			r.target, r.targetErr = targetOf(resources, id)
 			routes = append(routes, r)
+			index[id] = n
 		}
 	}
 	sortRoutes(routes)
-	return routes, nil
+	return groupRules(routes, index), nil
+}
+
+// groupRules makes the rules of one route (the CDK paths
+// <stack>/<route>/Rule, .../Rule2, ...) one Route with several Rules, in
+// their order; routes is sorted, so they are adjacent. A rule without
+// such a path (index 0) stays on its own.
+func groupRules(routes []Route, index map[string]int) []Route {
+	var out []Route
+	for _, r := range routes {
+		if n := len(out); n > 0 && index[r.Rule] > 0 {
+			last := &out[n-1]
+			if index[last.Rule] > 0 && last.Name == r.Name && last.Region == r.Region {
+				last.Rules = append(last.Rules, r.Rules...)
+				slices.SortStableFunc(last.Rules, func(a, b Rule) int { return index[a.ID] - index[b.ID] })
+				last.Rule, last.Pattern = last.Rules[0].ID, last.Rules[0].Pattern
+				if last.target == nil {
+					last.target, last.targetErr = r.target, r.targetErr
+				}
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// ruleIndex is the index of a route's rule from its construct id: "Rule"
+// 1, "Rule2" 2, ...; 0 for another id.
+func ruleIndex(id string) int {
+	if id == "Rule" {
+		return 1
+	}
+	if n, err := strconv.Atoi(strings.TrimPrefix(id, "Rule")); err == nil && strings.HasPrefix(id, "Rule") && n > 1 {
+		return n
+	}
+	return 0
 }
 
 // ruleRoute reads one rule; ok is false for a rule without an event
-// pattern.
-func ruleRoute(id string, res resource) (Route, bool, error) {
+// pattern. n is the rule's index among its route's rules (ruleIndex), 0
+// when its CDK path does not say.
+func ruleRoute(id string, res resource) (r Route, n int, ok bool, err error) {
 	var props ruleProperties
 	if len(res.Properties) > 0 {
 		if err := json.Unmarshal(res.Properties, &props); err != nil {
-			return Route{}, false, fmt.Errorf("reading rule %s: Properties: %w", id, describeJSONError(err))
+			return Route{}, 0, false, fmt.Errorf("reading rule %s: Properties: %w", id, describeJSONError(err))
 		}
 	}
 	if len(props.EventPattern) == 0 || string(props.EventPattern) == "null" {
-		return Route{}, false, nil
+		return Route{}, 0, false, nil
 	}
 	raw := []byte(props.EventPattern)
 	if raw[0] == '"' { // CloudFormation also takes the pattern as a JSON string
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return Route{}, false, fmt.Errorf("reading rule %s: EventPattern: %w", id, err)
+			return Route{}, 0, false, fmt.Errorf("reading rule %s: EventPattern: %w", id, err)
 		}
 		raw = []byte(s)
 	}
 	p, err := pattern.Compile(raw)
 	if err != nil {
-		return Route{}, false, fmt.Errorf("reading rule %s: EventPattern: %w", id, err)
+		return Route{}, 0, false, fmt.Errorf("reading rule %s: EventPattern: %w", id, err)
 	}
-	r := Route{Name: id, Rule: id, State: props.State, Pattern: p}
+	r = Route{Name: id, Rule: id, State: props.State, Pattern: p, Rules: []Rule{{ID: id, Pattern: p}}}
 	if r.State == "" {
 		r.State = StateEnabled // CloudFormation's default
 	}
@@ -125,11 +166,12 @@ func ruleRoute(id string, res resource) (Route, bool, error) {
 	if raw, ok := res.Metadata[cdkPathKey]; ok {
 		_ = json.Unmarshal(raw, &path) // not a string: no path
 	}
-	if parts := strings.Split(path, "/"); len(parts) == 4 && parts[2] == "Rule" {
+	if parts := strings.Split(path, "/"); len(parts) == 4 && ruleIndex(parts[2]) > 0 {
 		r.Name = parts[1]
 		r.Region = regionOfStack(parts[0])
+		n = ruleIndex(parts[2])
 	}
-	return r, true, nil
+	return r, n, true, nil
 }
 
 // regionOfStack returns the region of a stack named
