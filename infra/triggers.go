@@ -191,6 +191,8 @@ func NewTriggerRoute(scope constructs.Construct, id string, props *TriggerRouteP
 		}), "writes the existing pool's LambdaConfig, every other setting kept (docs/triggers.md); add --dry-run to see the change first")
 	}
 	output("TriggerFunctionArn", out.TriggerFunction.FunctionArn(), "trigger function of route "+r.Name)
+	output("TriggerQueueUrl", out.Queue.QueueUrl(), "trigger queue of route "+r.Name+": SINK_SQS_QUEUE_URL of a function wrapped with package trigger")
+	output("TriggerQueueArn", out.Queue.QueueArn(), "trigger queue of route "+r.Name+": grant a wrapped function sqs:SendMessage on it")
 	output("TriggerLogGroupName", triggerLogs.LogGroupName(), "trigger function log group of route "+r.Name)
 	output("LogGroupName", logs.LogGroupName(), "forwarder log group of route "+r.Name)
 	output("FunctionName", out.Forwarder.FunctionName(), "forwarder function of route "+r.Name)

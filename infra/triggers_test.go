@@ -308,6 +308,7 @@ func TestTriggerOutputsAndAlarms(t *testing.T) {
 	}{
 		{"created pool id", "signups", "UserPoolId", ref(s.logicalID(t, "signups", "UserPool")), "USER_POOL_ID"},
 		{"client id", "signups", "UserPoolClientId", ref(s.logicalID(t, "signups", "UserPool", "Client")), "USER_POOL_CLIENT_ID"},
+		{"trigger queue url", "signups", "TriggerQueueUrl", ref(s.logicalID(t, "signups", "TriggerQueue")), "SINK_SQS_QUEUE_URL"},
 		{"existing pool id", "legacy", "UserPoolId", "us-east-1_AbCdEfGhI", "USER_POOL_ID"},
 		{"attach command", "legacy", "AttachCommand", map[string]any{"Fn::Join": []any{"", []any{
 			"cognito-events attach-triggers --user-pool-id us-east-1_AbCdEfGhI --function-arn ",
