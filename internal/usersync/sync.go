@@ -144,10 +144,7 @@ func (r *run) now() time.Time {
 }
 
 // timeUp reports whether the deadline is less than Reserve away.
-func (r *run) timeUp(ctx context.Context) bool {
-	d, ok := ctx.Deadline()
-	return ok && time.Until(d) < r.e.Reserve
-}
+func (r *run) timeUp(ctx context.Context) bool { return r.e.timeUp(ctx) }
 
 func (r *run) progress() {
 	if r.e.Progress != nil {

@@ -1,0 +1,138 @@
+package usersync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"golang.org/x/time/rate"
+
+	"github.com/cognito-events/cognito-events/internal/delivery"
+	"github.com/cognito-events/cognito-events/internal/lambdafn"
+	"github.com/cognito-events/cognito-events/internal/retry"
+)
+
+// LambdaReserve is the time a Lambda run keeps before its deadline: it
+// checkpoints and returns then, so the next invocation resumes.
+const LambdaReserve = 20 * time.Second
+
+// CognitoRetry is the retry policy of Cognito requests: throttling and
+// failures before an answer, backed off from 200ms to 20s.
+var CognitoRetry = retry.Policy{BaseDelay: 200 * time.Millisecond, MaxDelay: 20 * time.Second, MaxAttempts: 10, Reserve: time.Second}
+
+// Function is the sync Lambda's handler.
+type Function struct {
+	Engine *Engine
+	Pools  []string
+	Log    *slog.Logger
+}
+
+// NewFunction wires the function from its configuration: Cognito and
+// DynamoDB clients from Lambda's variables (endpoint overrides honoured),
+// the sink through package delivery.
+func NewFunction(ctx context.Context, cfg Config, log *slog.Logger, getenv func(string) string) (*Function, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	ac, err := lambdafn.AWSConfig(getenv)
+	if err != nil {
+		return nil, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	sender, err := delivery.New(ctx, cfg.Delivery, getenv, "cognito-events-sync")
+	if err != nil {
+		return nil, fmt.Errorf("building the sink: %w", err)
+	}
+	ddb := dynamodb.NewFromConfig(ac, func(o *dynamodb.Options) {
+		o.BaseEndpoint = lambdafn.Endpoint(getenv, "DYNAMODB")
+	})
+	return &Function{
+		Engine: &Engine{
+			Cognito:  NewCognito(ac, lambdafn.Endpoint(getenv, lambdafn.ServiceCognito)),
+			Limiter:  rate.NewLimiter(rate.Limit(cfg.Rate), 1),
+			Retry:    CognitoRetry,
+			Store:    &DynamoStore{API: ddb, Table: cfg.StateTable},
+			Sender:   sender,
+			Policy:   cfg.Policy,
+			Baseline: cfg.Baseline,
+			Reserve:  LambdaReserve,
+			Log:      log,
+		},
+		Pools: cfg.UserPoolIDs,
+		Log:   log,
+	}, nil
+}
+
+// Handle runs each pool's pass from its checkpoint, one after the other,
+// until done or the deadline is near; the scheduled invocation's payload
+// is ignored. It fails when an event was not delivered, so the
+// invocation's error metric and alarms see it.
+func (f *Function) Handle(ctx context.Context, _ json.RawMessage) (Stats, error) {
+	pools := f.Pools
+	if len(pools) == 0 {
+		var err error
+		if pools, err = ListPools(ctx, f.Engine.Cognito, f.Engine.Limiter, CognitoRetry); err != nil {
+			return Stats{}, err
+		}
+	}
+	var total Stats
+	var errs []error
+	for _, pool := range pools {
+		s, err := f.Engine.SyncPool(ctx, pool)
+		total.Add(s)
+		LogStats(f.Log, s, err)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if f.Engine.timeUp(ctx) {
+			break
+		}
+	}
+	total.Complete = len(errs) == 0
+	if err := errors.Join(errs...); err != nil {
+		return total, fmt.Errorf("syncing users: %w", err)
+	}
+	if total.Failed > 0 {
+		return total, fmt.Errorf("syncing users: %d events failed", total.Failed)
+	}
+	return total, nil
+}
+
+// Log keys of the summary line.
+const (
+	LogPages     = "pages"
+	LogUsers     = "users"
+	LogCreated   = "created"
+	LogUpdated   = "updated"
+	LogDeleted   = "deleted"
+	LogDelivered = "delivered"
+	LogFailed    = "failed"
+	LogRequests  = "requests"
+	LogComplete  = "complete"
+	LogDuration  = "duration_ms"
+)
+
+// LogStats writes one summary line of a pool's run.
+func LogStats(log *slog.Logger, s Stats, err error) {
+	if log == nil {
+		return
+	}
+	attrs := []any{LogPool, s.Pool, LogPages, s.Pages, LogUsers, s.Users, LogCreated, s.Created, LogUpdated, s.Updated,
+		LogDeleted, s.Deleted, LogDelivered, s.Delivered, LogFailed, s.Failed, LogRequests, s.Requests,
+		LogComplete, s.Complete, LogDuration, s.Duration.Milliseconds()}
+	if err != nil {
+		log.Error("user sync run", append(attrs, LogError, err.Error())...)
+		return
+	}
+	log.Info("user sync run", attrs...)
+}
+
+// timeUp reports whether the deadline is less than Reserve away.
+func (e *Engine) timeUp(ctx context.Context) bool {
+	d, ok := ctx.Deadline()
+	return ok && time.Until(d) < e.Reserve
+}

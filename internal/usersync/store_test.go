@@ -1,0 +1,139 @@
+package usersync
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/cognito-events/cognito-events/internal/emulator/moto"
+)
+
+// motoTable creates a state table of the documented schema on moto.
+func motoTable(tb testing.TB) *DynamoStore {
+	tb.Helper()
+	srv := moto.Shared(tb)
+	api := dynamodb.NewFromConfig(srv.Config())
+	name := "sync-" + strings.NewReplacer("/", "-", " ", "_").Replace(tb.Name())
+	moto.Retry(tb, "creating table", func(ctx context.Context) error {
+		_, err := api.CreateTable(ctx, &dynamodb.CreateTableInput{
+			TableName: aws.String(name),
+			AttributeDefinitions: []ddbtypes.AttributeDefinition{
+				{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS},
+				{AttributeName: aws.String("sk"), AttributeType: ddbtypes.ScalarAttributeTypeS},
+			},
+			KeySchema: []ddbtypes.KeySchemaElement{
+				{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash},
+				{AttributeName: aws.String("sk"), KeyType: ddbtypes.KeyTypeRange},
+			},
+			BillingMode: ddbtypes.BillingModePayPerRequest,
+		})
+		return err
+	}, moto.IsExists)
+	return &DynamoStore{API: api, Table: name}
+}
+
+// TestStores holds both stores to the Store contract.
+func TestStores(t *testing.T) {
+	stores := []struct {
+		name string
+		open func(testing.TB) Store
+	}{
+		{"bolt", func(tb testing.TB) Store {
+			s, err := OpenBolt(filepath.Join(tb.TempDir(), "state.db"))
+			if err != nil {
+				tb.Fatalf("opening: %v", err)
+			}
+			tb.Cleanup(func() { s.Close() })
+			return s
+		}},
+		{"dynamodb", func(tb testing.TB) Store { return motoTable(tb) }},
+	}
+	ctx := context.Background()
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			s := st.open(t)
+			if _, found, err := s.LoadPass(ctx, "p_1"); err != nil || found {
+				t.Fatalf("empty store: found %v, err %v", found, err)
+			}
+			var put []Record
+			for i := range 130 {
+				put = append(put, Record{Username: fmt.Sprintf("u%03d", i), Data: []byte(`{"i":` + fmt.Sprint(i) + `}`), Pass: int64(1 + i%2), Delivered: i%3 != 0})
+			}
+			pass := Pass{Number: 2, Phase: PhaseDeleting, Token: "tok", Page: 3}
+			if err := s.Commit(ctx, "p_1", Batch{Put: put, Pass: pass}); err != nil {
+				t.Fatalf("commit: %v", err)
+			}
+			got, found, err := s.LoadPass(ctx, "p_1")
+			if err != nil || !found || got != pass {
+				t.Fatalf("pass %+v found %v err %v, want %+v", got, found, err, pass)
+			}
+			users, err := s.GetUsers(ctx, "p_1", []string{"u000", "u001", "nobody"})
+			if err != nil || len(users) != 2 || string(users["u001"].Data) != `{"i":1}` || users["u001"].Pass != 2 || !users["u001"].Delivered || users["u000"].Delivered {
+				t.Fatalf("GetUsers: %+v, err %v", users, err)
+			}
+			if err := s.Commit(ctx, "p_1", Batch{Delete: []string{"u002"}, Pass: pass}); err != nil {
+				t.Fatalf("delete: %v", err)
+			}
+			var unseen []string
+			after := ""
+			for {
+				recs, err := s.Unseen(ctx, "p_1", 2, after, 7)
+				if err != nil {
+					t.Fatalf("unseen: %v", err)
+				}
+				for _, r := range recs {
+					unseen = append(unseen, r.Username)
+					after = r.Username
+				}
+				if len(recs) < 7 {
+					break
+				}
+			}
+			// Pass 1 users are the even ones, u002 deleted: 64.
+			if len(unseen) != 64 || unseen[0] != "u000" || unseen[1] != "u004" {
+				t.Fatalf("unseen %d users starting %v", len(unseen), unseen[:min(3, len(unseen))])
+			}
+			if other, _ := s.GetUsers(ctx, "p_2", []string{"u000"}); len(other) != 0 {
+				t.Fatalf("pools not kept apart: %v", other)
+			}
+		})
+	}
+}
+
+// TestSyncMotoDynamo runs a sync with the state in DynamoDB, as the Lambda
+// does: a full sync, a repeat with no events, a deletion.
+func TestSyncMotoDynamo(t *testing.T) {
+	client, pool := motoPool(t, 70)
+	store := motoTable(t)
+	rec := &recorder{}
+	run := func() Stats {
+		t.Helper()
+		e := newEngine(t, client, filepath.Join(t.TempDir(), "unused.db"), rec)
+		e.Store = store
+		s, err := e.SyncPool(context.Background(), pool)
+		if err != nil || !s.Complete {
+			t.Fatalf("sync: %+v, err %v", s, err)
+		}
+		return s
+	}
+	if run(); len(rec.take()) != 70 {
+		t.Fatalf("first sync did not create 70 users")
+	}
+	if run(); len(rec.take()) != 0 {
+		t.Fatalf("repeat sent events")
+	}
+	moto.Retry(t, "deleting", func(ctx context.Context) error {
+		_, err := client.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: aws.String(pool), Username: aws.String("user010")})
+		return err
+	}, nil)
+	if run(); fmt.Sprint(byKind(rec.take())) != "map[UserDeleted:1]" {
+		t.Fatalf("deletion not reported once")
+	}
+}
