@@ -28,6 +28,7 @@ Commands:
   demo        run the synthesized rules and the real forwarder locally on the fixtures
   replay      send records through a route's rule pattern and forwarder
   backfill    recover a route's events from CloudTrail LookupEvents and deliver them
+  sync        send one CloudEvent per change to a user pool's users since the last run
   attach-triggers  point an existing user pool's triggers at a triggers route's function, every other setting kept
 
 Run "cognito-events <command> --help" for a command's flags.
@@ -73,6 +74,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runReplay(args[1:], stdin, stdout, stderr)
 	case "backfill":
 		return runBackfill(args[1:], stdout, stderr)
+	case "sync":
+		return runSync(args[1:], stdout, stderr)
 	case "attach-triggers":
 		return runAttach(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"golang.org/x/time/rate"
+
+	"github.com/cognito-events/cognito-events/events"
+	infracfg "github.com/cognito-events/cognito-events/internal/config"
+	"github.com/cognito-events/cognito-events/internal/delivery"
+	"github.com/cognito-events/cognito-events/internal/sink"
+	"github.com/cognito-events/cognito-events/internal/usersync"
+)
+
+// syncFlags are the flags of the sync command.
+type syncFlags struct {
+	pool, region, state, sinkURL, route, config string
+	rate                                        float64
+	baseline, dryRun                            bool
+}
+
+func runSync(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f syncFlags
+	fs.StringVar(&f.pool, "user-pool-id", "", "the user pool `ID` to sync (required)")
+	fs.StringVar(&f.region, "region", "", "AWS `REGION` (default: the SDK's, else the pool id's prefix)")
+	fs.StringVar(&f.state, "state", "", "the sync's state `FILE` (created on first run; required)")
+	fs.StringVar(&f.sinkURL, "sink-url", "", "deliver to the CloudEvents HTTP endpoint `URL` (http:// only on loopback)")
+	fs.StringVar(&f.route, "route", "", "deliver to the sink of the configuration's route `NAME`, with its sync settings")
+	fs.StringVar(&f.config, "config", defaultConfigFile, "the CDK app's configuration `FILE`, for --route")
+	fs.Float64Var(&f.rate, "rate", 0, "at most `N` Cognito requests a second, retries included (default 10, or the route's)")
+	fs.BoolVar(&f.baseline, "baseline", false, "on a pool's first pass, record the users without sending events")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "list the events a run would send; send nothing and leave the state file unchanged")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: cognito-events sync --user-pool-id ID [--region R] --state FILE [--sink-url URL | --route NAME [--config cdk.json]] [--rate N] [--baseline] [--dry-run]
+
+Sends one CloudEvent (type com.amazon.cognito-idp.sync_trigger, eventname
+UserCreated, UserUpdated or UserDeleted) per change to the pool's users
+since the last run, with the code of the sync Lambda function. The first
+run sends every user as UserCreated, unless --baseline. The state file
+records what was delivered; it advances only when the sink acknowledged an
+event, so a run stopped anywhere and run again delivers every change, with
+the same ids.
+
+AWS credentials and region come from the SDK's default chain;
+AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER override
+the endpoint.
+
+One line per event on standard output, then a summary line. Progress goes to
+standard error. Exit status: 0 when every event was acknowledged, 1
+otherwise, 2 on a usage error.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if code, stop := parseFlags(fs, args); stop {
+		return code
+	}
+	if err := f.check(fs.NArg()); err != nil {
+		fmt.Fprintf(stderr, "sync: %v\n", err)
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	code, err := f.run(ctx, stdout, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "sync: %v\n", err)
+		if errors.Is(err, errUsage) {
+			return exitUsage
+		}
+	}
+	return code
+}
+
+func (f *syncFlags) check(nargs int) error {
+	switch {
+	case nargs > 0:
+		return errors.New("unexpected arguments")
+	case f.pool == "":
+		return errors.New("--user-pool-id is required")
+	case f.state == "":
+		return errors.New("--state is required: the file that records what was delivered")
+	case f.sinkURL == "" && f.route == "" && !f.dryRun:
+		return errors.New("--sink-url or --route is required (or --dry-run)")
+	case f.sinkURL != "" && f.route != "":
+		return errors.New("--sink-url and --route exclude each other")
+	case f.rate < 0:
+		return errors.New("--rate must be positive")
+	}
+	return nil
+}
+
+// env returns the sync's environment: the route's (SyncEnvironment) or an
+// HTTP sink at --sink-url.
+func (f *syncFlags) env() (map[string]string, error) {
+	env := map[string]string{}
+	if f.route != "" {
+		cfg, err := readConfigFile(f.config)
+		if err != nil {
+			return nil, err
+		}
+		r, ok := cfg.Route(f.route)
+		if !ok || r.Sync == nil {
+			return nil, fmt.Errorf("%w: %s: no route %q with a sync key", errUsage, f.config, f.route)
+		}
+		region := f.region
+		if region == "" && len(cfg.Regions) > 0 {
+			region = cfg.Regions[0]
+		}
+		env = r.SyncEnvironment(region)
+	}
+	if f.sinkURL != "" {
+		u, err := url.Parse(f.sinkURL)
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("%w: --sink-url: not an absolute URL", errUsage)
+		}
+		switch {
+		case u.Scheme == "https":
+		case u.Scheme == "http" && isLoopback(u.Hostname()):
+			env[sink.EnvAllowInsecure] = "true"
+		default:
+			return nil, fmt.Errorf("%w: --sink-url: want https (http:// only on a loopback host)", errUsage)
+		}
+		env[sink.EnvKind] = string(sink.KindHTTP)
+		env[sink.EnvURL] = f.sinkURL
+	}
+	return env, nil
+}
+
+// readConfigFile reads the CDK configuration from cdk.json's context.
+func readConfigFile(path string) (*infracfg.Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: reading the configuration: %w", errUsage, err)
+	}
+	var file struct {
+		Context map[string]json.RawMessage `json:"context"`
+	}
+	if err := json.Unmarshal(b, &file); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	raw, ok := file.Context[infracfg.ContextKey]
+	if !ok {
+		return nil, fmt.Errorf("%s: no context key %q", path, infracfg.ContextKey)
+	}
+	c, err := infracfg.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+func (f *syncFlags) run(ctx context.Context, stdout, stderr io.Writer) (int, error) {
+	env, err := f.env()
+	if err != nil {
+		return exitFailures, err
+	}
+	getenv := func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	}
+	e := sink.NewEnv(getenv)
+	policy := events.AttributePolicy{Allow: usersync.List(env[usersync.EnvAllow]), Deny: usersync.List(env[usersync.EnvDeny])}
+	rateN := e.PositiveFloat(usersync.EnvRate, usersync.DefaultRate)
+	if f.rate > 0 {
+		rateN = f.rate
+	}
+	dc := delivery.Read(e)
+	if err := e.Err(); err != nil && !f.dryRun {
+		return exitFailures, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	region := f.region
+	if region == "" {
+		if i := strings.IndexByte(f.pool, '_'); i > 0 && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
+			region = f.pool[:i]
+		}
+	}
+	var opts []func(*awsconfig.LoadOptions) error
+	if region != "" {
+		opts = append(opts, awsconfig.WithRegion(region))
+	}
+	ac, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return exitFailures, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	state := f.state
+	if f.dryRun {
+		if state, err = scratchCopy(f.state); err != nil {
+			return exitFailures, err
+		}
+		defer os.RemoveAll(filepath.Dir(state))
+	}
+	store, err := usersync.OpenBolt(state)
+	if err != nil {
+		return exitFailures, err
+	}
+	defer store.Close()
+	var sender usersync.Sender = dryRunSender{}
+	if !f.dryRun {
+		s, err := delivery.New(ctx, dc, getenv, "cognito-events-sync")
+		if err != nil {
+			return exitFailures, fmt.Errorf("building the sink: %w", err)
+		}
+		sender = s
+	}
+	prog := newSyncProgress(stderr, isTerminal(stderr))
+	eng := &usersync.Engine{
+		Cognito:  usersync.NewCognito(ac, nil),
+		Limiter:  rate.NewLimiter(rate.Limit(rateN), 1),
+		Retry:    usersync.CognitoRetry,
+		Store:    store,
+		Sender:   &printingSender{next: sender, w: stdout, dry: f.dryRun},
+		Policy:   policy,
+		Baseline: f.baseline,
+		Log:      slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Progress: prog.update,
+	}
+	s, err := eng.SyncPool(ctx, f.pool)
+	prog.done()
+	fmt.Fprintf(stdout, "pool %s: pages %d, users %d, created %d, updated %d, deleted %d, delivered %d, failed %d, duration %s%s\n",
+		f.pool, s.Pages, s.Users, s.Created, s.Updated, s.Deleted, s.Delivered, s.Failed, s.Duration.Round(1e6), dryNote(f.dryRun))
+	if err != nil {
+		return exitFailures, err
+	}
+	if s.Failed > 0 {
+		return exitFailures, nil
+	}
+	return exitOK, nil
+}

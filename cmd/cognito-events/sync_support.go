@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/internal/usersync"
+)
+
+// printingSender writes one line per event it delivered (or, in a dry run,
+// would deliver).
+type printingSender struct {
+	next usersync.Sender
+	w    io.Writer
+	dry  bool
+}
+
+func (p *printingSender) Send(ctx context.Context, ev *events.Event) (int, error) {
+	n, err := p.next.Send(ctx, ev)
+	verb := "delivered"
+	switch {
+	case p.dry:
+		verb = "would-send"
+	case err != nil:
+		verb = "failed"
+	}
+	fmt.Fprintf(p.w, "%s %s %s %s\n", verb, ev.EventName, ev.Subject, ev.ID)
+	return n, err
+}
+
+// dryRunSender acknowledges without sending.
+type dryRunSender struct{}
+
+func (dryRunSender) Send(context.Context, *events.Event) (int, error) { return 1, nil }
+
+func dryNote(dry bool) string {
+	if dry {
+		return " (dry run: nothing sent, state unchanged)"
+	}
+	return ""
+}
+
+// scratchCopy copies the state file, if it exists, into a new temporary
+// directory, for a dry run to write to.
+func scratchCopy(path string) (string, error) {
+	dir, err := os.MkdirTemp("", "cognito-events-sync-")
+	if err != nil {
+		return "", fmt.Errorf("creating a scratch directory: %w", err)
+	}
+	dst := filepath.Join(dir, "state.db")
+	b, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return dst, nil
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("reading the state file: %w", err)
+	}
+	if err := os.WriteFile(dst, b, 0o600); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("copying the state file: %w", err)
+	}
+	return dst, nil
+}
+
+// syncProgress shows a long pass's progress on a terminal: one line
+// redrawn in place; elsewhere a line every plainInterval.
+type syncProgress struct {
+	w    io.Writer
+	tty  bool
+	last time.Time
+	any  bool
+}
+
+func newSyncProgress(w io.Writer, tty bool) *syncProgress {
+	return &syncProgress{w: w, tty: tty, last: time.Now()}
+}
+
+func (p *syncProgress) update(s usersync.Stats) {
+	interval := plainInterval
+	if p.tty {
+		interval = ttyInterval
+	}
+	if time.Since(p.last) < interval {
+		return
+	}
+	p.last = time.Now()
+	line := fmt.Sprintf("sync: %d pages, %d users, %d delivered, %d failed, %.1f requests/s",
+		s.Pages, s.Users, s.Delivered, s.Failed, float64(s.Requests)/max(s.Duration.Seconds(), 1e-3))
+	if p.tty {
+		fmt.Fprintf(p.w, "\r\033[K%s", line)
+		p.any = true
+		return
+	}
+	fmt.Fprintln(p.w, line)
+}
+
+func (p *syncProgress) done() {
+	if p.tty && p.any {
+		fmt.Fprintln(p.w)
+	}
+}
