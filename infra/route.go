@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -19,6 +20,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"github.com/cognito-events/cognito-events/events"
 	"github.com/cognito-events/cognito-events/internal/config"
 	fwconfig "github.com/cognito-events/cognito-events/internal/forwarder/config"
 )
@@ -43,8 +45,12 @@ type RouteProps struct {
 // (buffered route), and the alarms.
 type Route struct {
 	constructs.Construct
-	Function        awslambda.Function
+	Function awslambda.Function
+	// Rule is the route's first rule; Rules all of them: several when
+	// config split the route's pattern to stay within EventBridge's size
+	// limit (construct ids Rule, Rule2, ...), each with the same target.
 	Rule            awsevents.Rule
+	Rules           []awsevents.Rule
 	Archive         awsevents.Archive
 	DeadLetterQueue awssqs.Queue
 	// FailureQueue is the on-failure destination of a direct route; nil
@@ -65,7 +71,7 @@ func NewRoute(scope constructs.Construct, id string, props *RouteProps) (*Route,
 	if props.Bus == nil {
 		return nil, fmt.Errorf("route %q: no event bus in RouteProps", r.Name)
 	}
-	pattern, err := r.Pattern()
+	patterns, err := r.Rules()
 	if err != nil {
 		return nil, fmt.Errorf("route %q: %w", r.Name, err)
 	}
@@ -109,17 +115,27 @@ func NewRoute(scope constructs.Construct, id string, props *RouteProps) (*Route,
 	})
 	out.Function = fn
 
-	rule := awsevents.NewRule(c, jsii.String("Rule"), &awsevents.RuleProps{
-		Description: jsii.String(truncate(fmt.Sprintf("cognito-events route %s: Cognito user-pool calls selected by %s", r.Name, strings.Join(r.Selection.Operations, ", ")), 512)),
-		// Replaced below by the generated pattern, verbatim.
-		EventPattern: &awsevents.EventPattern{Source: jsii.Strings(pattern.Source...)},
-	})
-	out.Rule = rule
-	cfnRule := rule.Node().DefaultChild().(awsevents.CfnRule)
-	cfnRule.AddPropertyOverride(jsii.String("EventPattern"), pattern.Map())
-	if state != "ENABLED" {
-		cfnRule.AddPropertyOverride(jsii.String("State"), jsii.String(state))
+	for i, p := range patterns {
+		id, desc := "Rule", fmt.Sprintf("cognito-events route %s: Cognito user-pool calls selected by %s", r.Name, strings.Join(r.Selection.Operations, ", "))
+		if p.Rules > 1 {
+			desc = fmt.Sprintf("cognito-events route %s: rule %d of %d (the pattern is split by operation): Cognito user-pool calls selected by %s", r.Name, p.Rule, p.Rules, strings.Join(r.Selection.Operations, ", "))
+		}
+		if i > 0 {
+			id = fmt.Sprintf("Rule%d", i+1)
+		}
+		rule := awsevents.NewRule(c, jsii.String(id), &awsevents.RuleProps{
+			Description: jsii.String(truncate(desc, 512)),
+			// Replaced below by the generated pattern, verbatim.
+			EventPattern: &awsevents.EventPattern{Source: jsii.Strings(p.Source...)},
+		})
+		out.Rules = append(out.Rules, rule)
+		cfnRule := rule.Node().DefaultChild().(awsevents.CfnRule)
+		cfnRule.AddPropertyOverride(jsii.String("EventPattern"), p.Map())
+		if state != "ENABLED" {
+			cfnRule.AddPropertyOverride(jsii.String("State"), jsii.String(state))
+		}
 	}
+	out.Rule = out.Rules[0]
 	maxAge := awscdk.Duration_Seconds(jsii.Number(r.Delivery.MaxEventAgeSeconds))
 	retries := jsii.Number(*r.Delivery.RetryAttempts)
 
@@ -131,11 +147,13 @@ func NewRoute(scope constructs.Construct, id string, props *RouteProps) (*Route,
 			VisibilityTimeout: awscdk.Duration_Seconds(jsii.Number(visibility)),
 			DeadLetterQueue:   &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(5)},
 		})
-		rule.AddTarget(awseventstargets.NewSqsQueue(out.BufferQueue, &awseventstargets.SqsQueueProps{
-			DeadLetterQueue: dlq,
-			MaxEventAge:     maxAge,
-			RetryAttempts:   retries,
-		}))
+		for _, rule := range out.Rules {
+			rule.AddTarget(awseventstargets.NewSqsQueue(out.BufferQueue, &awseventstargets.SqsQueueProps{
+				DeadLetterQueue: dlq,
+				MaxEventAge:     maxAge,
+				RetryAttempts:   retries,
+			}))
+		}
 		fn.AddEventSource(awslambdaeventsources.NewSqsEventSource(out.BufferQueue, &awslambdaeventsources.SqsEventSourceProps{
 			BatchSize:               jsii.Number(r.Delivery.BatchSize),
 			ReportBatchItemFailures: jsii.Bool(true),
@@ -148,29 +166,37 @@ func NewRoute(scope constructs.Construct, id string, props *RouteProps) (*Route,
 			MaxEventAge:   awscdk.Duration_Hours(jsii.Number(6)),
 			RetryAttempts: jsii.Number(2),
 		})
-		rule.AddTarget(awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
-			DeadLetterQueue: dlq,
-			MaxEventAge:     maxAge,
-			RetryAttempts:   retries,
-		}))
+		for _, rule := range out.Rules {
+			rule.AddTarget(awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
+				DeadLetterQueue: dlq,
+				MaxEventAge:     maxAge,
+				RetryAttempts:   retries,
+			}))
+		}
 	}
 
 	out.Archive = awsevents.NewArchive(c, jsii.String("Archive"), &awsevents.ArchiveProps{
 		SourceEventBus: props.Bus,
 		Description:    jsii.String(fmt.Sprintf("cognito-events route %s: the events its rule matches, for replay", r.Name)),
-		EventPattern:   &awsevents.EventPattern{Source: jsii.Strings(pattern.Source...)},
+		EventPattern:   &awsevents.EventPattern{Source: jsii.Strings(patterns[0].Source...)},
 		Retention:      archiveRetention(*r.Delivery.ArchiveRetentionDays),
 	})
-	out.Archive.Node().DefaultChild().(awsevents.CfnArchive).AddPropertyOverride(jsii.String("EventPattern"), pattern.Map())
+	out.Archive.Node().DefaultChild().(awsevents.CfnArchive).AddPropertyOverride(jsii.String("EventPattern"), archivePattern(patterns))
 
-	newAlarms(c, r, fn, rule, dlq, out.FailureQueue, props.AlarmAction)
+	newAlarms(c, r, fn, out.Rules, dlq, out.FailureQueue, props.AlarmAction)
 
 	output := func(name, value, description string) {
 		awscdk.NewCfnOutput(c, jsii.String(name), &awscdk.CfnOutputProps{Value: jsii.String(value), Description: jsii.String(description)})
 	}
 	output("LogGroupName", *logs.LogGroupName(), "forwarder log group of route "+r.Name)
 	output("FunctionName", *fn.FunctionName(), "forwarder function of route "+r.Name)
-	output("RuleArn", *rule.RuleArn(), "EventBridge rule of route "+r.Name)
+	for i, rule := range out.Rules {
+		if i == 0 {
+			output("RuleArn", *rule.RuleArn(), "EventBridge rule of route "+r.Name)
+		} else {
+			output(fmt.Sprintf("Rule%dArn", i+1), *rule.RuleArn(), fmt.Sprintf("EventBridge rule %d of route %s", i+1, r.Name))
+		}
+	}
 	output("ArchiveName", *out.Archive.ArchiveName(), "EventBridge archive of route "+r.Name+" (replay from it)")
 	output("DeadLetterQueueUrl", *dlq.QueueUrl(), "dead-letter queue of route "+r.Name)
 	if out.FailureQueue != nil {
@@ -220,7 +246,7 @@ func newRole(scope constructs.Construct, r *config.Route) awsiam.Role {
 // newAlarms alarms on anything that means an event may not have arrived:
 // messages in the dead-letter or failure queue, function errors, and the
 // rule's failed invocations.
-func newAlarms(scope constructs.Construct, r *config.Route, fn awslambda.Function, rule awsevents.Rule, dlq, failureQueue awssqs.Queue, action awscloudwatch.IAlarmAction) {
+func newAlarms(scope constructs.Construct, r *config.Route, fn awslambda.Function, rules []awsevents.Rule, dlq, failureQueue awssqs.Queue, action awscloudwatch.IAlarmAction) {
 	five := awscdk.Duration_Minutes(jsii.Number(5))
 	alarm := func(id string, metric awscloudwatch.IMetric, description string) {
 		a := awscloudwatch.NewAlarm(scope, jsii.String(id), &awscloudwatch.AlarmProps{
@@ -243,11 +269,40 @@ func newAlarms(scope constructs.Construct, r *config.Route, fn awslambda.Functio
 	}
 	alarm("FunctionErrorsAlarm", fn.MetricErrors(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}),
 		"forwarder invocations failed; they are retried")
-	alarm("FailedInvocationsAlarm", awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
-		Namespace:     jsii.String("AWS/Events"),
-		MetricName:    jsii.String("FailedInvocations"),
-		DimensionsMap: &map[string]*string{"RuleName": rule.RuleName()},
-		Period:        five,
-		Statistic:     jsii.String("Sum"),
-	}), "EventBridge failed to invoke the rule's target")
+	for i, rule := range rules {
+		id := "FailedInvocationsAlarm"
+		if i > 0 {
+			id = fmt.Sprintf("FailedInvocationsAlarm%d", i+1)
+		}
+		alarm(id, awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace:     jsii.String("AWS/Events"),
+			MetricName:    jsii.String("FailedInvocations"),
+			DimensionsMap: &map[string]*string{"RuleName": rule.RuleName()},
+			Period:        five,
+			Statistic:     jsii.String("Sum"),
+		}), "EventBridge failed to invoke the rule's target")
+	}
+}
+
+// archivePattern is the route's archive's pattern: the rule's, or, for a
+// route of several rules, their common part (source, detail-types and
+// eventSource), which keeps every event some rule matches; a replay
+// re-matches each event against the rules.
+func archivePattern(patterns []*config.Pattern) map[string]any {
+	if len(patterns) == 1 {
+		return patterns[0].Map()
+	}
+	var types []any
+	for _, p := range patterns {
+		for _, t := range p.DetailType {
+			if !slices.Contains(types, any(t)) {
+				types = append(types, t)
+			}
+		}
+	}
+	return map[string]any{
+		"source":      []any{patterns[0].Source[0]},
+		"detail-type": types,
+		"detail":      map[string]any{"eventSource": []any{events.EventSourceUserPool}},
+	}
 }

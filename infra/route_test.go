@@ -345,3 +345,76 @@ func TestNewRouteErrors(t *testing.T) {
 		})
 	}
 }
+
+// splitConfig has a route whose pattern does not fit one rule: every
+// mutation and Token_POST with hosted-UI events included, limited to two
+// app clients, so config splits it by operation.
+const splitConfig = `{
+  "regions": ["us-east-1"],
+  "trail": {"mode": "existing"},
+  "routes": [{"name": "big", "selection": {"operations": ["all-mutations", "Token_POST"], "includeHostedUI": true,
+                                           "clientIds": ["3n4b5urk1ft4fl3mg5e62d9ado", "uh9rjacjipl8rhbacgtrnuv0z5"]},
+              "sink": {"kind": "http", "url": "https://hooks.example.com/cognito"}}]
+}`
+
+// TestSplitRules: a split route gets one AWS::Events::Rule per pattern
+// (construct ids Rule, Rule2, ...), each with the generated pattern
+// verbatim, the route's state and the same target, and a
+// FailedInvocations alarm each; the archive keeps what any rule matches.
+func TestSplitRules(t *testing.T) {
+	s := synth(t, splitConfig)
+	r := &s.cfg.Routes[0]
+	patterns, err := r.Rules()
+	if err != nil {
+		t.Fatalf("Rules: %v", err)
+	}
+	if len(patterns) < 2 {
+		t.Fatalf("%d patterns: the test needs a route that splits", len(patterns))
+	}
+	rules := s.ofType("AWS::Events::Rule")
+	if len(rules) != len(patterns) {
+		t.Fatalf("%d rules, want %d", len(rules), len(patterns))
+	}
+	state, _ := r.RuleState()
+	fn := getAtt(s.logicalID(t, r.Name, "Function"))
+	for i, p := range patterns {
+		id := "Rule"
+		if i > 0 {
+			id = fmt.Sprintf("Rule%d", i+1)
+		}
+		t.Run(id, func(t *testing.T) {
+			if n := len(p.JSON()); n > config.MaxPatternSize {
+				t.Errorf("pattern is %d characters, more than %d", n, config.MaxPatternSize)
+			}
+			rule := rules[s.logicalID(t, r.Name, id)]
+			if !jsonEqual(t, rule.Properties["EventPattern"], p.Map()) {
+				t.Errorf("EventPattern\n got %v\nwant %s", rule.Properties["EventPattern"], p.JSON())
+			}
+			if got := rule.Properties["State"]; got != state {
+				t.Errorf("State = %v, want %s", got, state)
+			}
+			if d, _ := rule.Properties["Description"].(string); !strings.Contains(d, fmt.Sprintf("rule %d of %d", i+1, len(patterns))) {
+				t.Errorf("Description = %q, want it to say rule %d of %d", d, i+1, len(patterns))
+			}
+			targets, _ := rule.Properties["Targets"].([]any)
+			if len(targets) != 1 || !jsonEqual(t, targets[0].(map[string]any)["Arn"], fn) {
+				t.Errorf("Targets = %v, want the route's function", targets)
+			}
+		})
+	}
+	var alarms int
+	for _, a := range s.ofType("AWS::CloudWatch::Alarm") {
+		if a.Properties["MetricName"] == "FailedInvocations" {
+			alarms++
+		}
+	}
+	if alarms != len(patterns) {
+		t.Errorf("%d FailedInvocations alarms, want one per rule (%d)", alarms, len(patterns))
+	}
+	archive := s.ofType("AWS::Events::Archive")[s.logicalID(t, r.Name, "Archive")]
+	want := map[string]any{"source": []any{"aws.cognito-idp"}, "detail-type": []any{"AWS API Call via CloudTrail", "AWS Service Event via CloudTrail"},
+		"detail": map[string]any{"eventSource": []any{"cognito-idp.amazonaws.com"}}}
+	if !jsonEqual(t, archive.Properties["EventPattern"], want) {
+		t.Errorf("archive EventPattern = %v, want %v", archive.Properties["EventPattern"], want)
+	}
+}

@@ -31,7 +31,9 @@ Prints one block per record:
   FILE: record N (line L): EVENTNAME EVENTID
     ROUTE (REGION): MATCH
     ROUTE (REGION): no match: FIELD: want ..., found ...
-and a summary line.
+and a summary line. A route of several rules (its pattern split to fit
+EventBridge's size limit) matches when one of them does; its reason is that
+of the rule that lists the event's operation.
 Exit status: 0 every input was read, 1 some input was unreadable or
 malformed, 2 usage error.
 

@@ -97,8 +97,10 @@ func runPatterns(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: cognito-events patterns [--config cdk.json | --template FILE | --templates DIR]
 
-Prints each route's EventBridge rule: its name, region, rule state and event
-pattern (indented JSON). With --config (the default, ./cdk.json) the patterns
+Prints each route's EventBridge rules: its name, region, rule state and the
+event pattern of each rule (indented JSON); a route whose pattern would
+exceed EventBridge's 2048 characters has several rules, each introduced by
+"rule N of M" and, from the configuration, a "#" line saying why. With --config (the default, ./cdk.json) the patterns
 are generated from the configuration as the CDK app generates them; with
 --template or --templates they are read from the synthesized templates
 (make synth writes them to cdk.out/).
@@ -115,12 +117,12 @@ Flags:
 		fmt.Fprintf(stderr, "patterns: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	routes, _, err := rf.load(fs)
+	rs, _, err := rf.load(fs)
 	if err != nil {
 		return ruleExit("patterns", err, stderr)
 	}
 	var b bytes.Buffer
-	for i, r := range routes {
+	for i, r := range rs {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
@@ -132,11 +134,27 @@ Flags:
 			fmt.Fprintf(&b, "rule %s\n", r.Rule)
 		}
 		fmt.Fprintf(&b, "state %s\n", r.State)
-		if err := json.Indent(&b, []byte(r.Pattern.String()), "", "  "); err != nil {
-			fmt.Fprintf(stderr, "patterns: route %s: %v\n", r.Name, err) // a compiled pattern is JSON: cannot happen
-			return exitFailures
+		rules := r.Rules
+		if len(rules) == 0 {
+			rules = []routes.Rule{{ID: r.Rule, Pattern: r.Pattern}}
 		}
-		b.WriteByte('\n')
+		for j, rule := range rules {
+			if len(rules) > 1 {
+				fmt.Fprintf(&b, "rule %d of %d", j+1, len(rules))
+				if rule.ID != "" {
+					fmt.Fprintf(&b, " (%s)", rule.ID)
+				}
+				b.WriteByte('\n')
+				if rule.Note != "" {
+					fmt.Fprintf(&b, "# %s\n", rule.Note)
+				}
+			}
+			if err := json.Indent(&b, []byte(rule.Pattern.String()), "", "  "); err != nil {
+				fmt.Fprintf(stderr, "patterns: route %s: %v\n", r.Name, err) // a compiled pattern is JSON: cannot happen
+				return exitFailures
+			}
+			b.WriteByte('\n')
+		}
 	}
 	if _, err := stdout.Write(b.Bytes()); err != nil {
 		fmt.Fprintf(stderr, "patterns: writing output: %v\n", err)

@@ -75,7 +75,7 @@ func newQuamina(tb testing.TB, p *config.Pattern) *quamina.Quamina {
 	if err != nil {
 		tb.Fatalf("creating quamina: %v", err)
 	}
-	for _, alt := range p.Alternatives() {
+	for _, alt := range p.Expanded() {
 		if err := q.AddPattern("route", string(alt)); err != nil {
 			tb.Fatalf("adding pattern %s: %v", alt, err)
 		}

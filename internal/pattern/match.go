@@ -150,8 +150,13 @@ func (f failure) String() string {
 		return fmt.Sprintf("%s: %s is not one of %s", f.path, f.found, list(names))
 	}
 	texts := make([]string, len(f.wants))
+	with := f.found != foundAbsent && f.found != foundObject
 	for i, w := range f.wants {
 		texts[i] = w.text
+		with = with && w.with
+	}
+	if with {
+		return fmt.Sprintf("%s: no value with %s: found %s", f.path, strings.Join(texts, " or "), f.found)
 	}
 	return fmt.Sprintf("%s: want %s, found %s", f.path, strings.Join(texts, " or "), f.found)
 }

@@ -30,6 +30,7 @@ type want struct {
 	text  string // as shown in "want X or Y"
 	bare  string // as listed in "is not one of [...]", when exact
 	exact bool   // a plain string value
+	with  bool   // a prefix, suffix or wildcard: "no value with TEXT"
 }
 
 // matcher is one element of a field's value list.
@@ -209,9 +210,9 @@ func (m affix) want() want {
 		t += " ignoring case"
 	}
 	if m.negate {
-		t = "anything but " + t
+		return want{text: "anything but " + t}
 	}
-	return want{text: t}
+	return want{text: t, with: true}
 }
 
 type ignoreCase string
@@ -250,7 +251,7 @@ func (m wildcardPattern) matches(v value) bool {
 	return true
 }
 
-func (m wildcardPattern) want() want { return want{text: "wildcard " + quote(m.text)} }
+func (m wildcardPattern) want() want { return want{text: "wildcard " + quote(m.text), with: true} }
 
 type comparison struct {
 	op   string
