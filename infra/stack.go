@@ -69,7 +69,7 @@ func NewCognitoEventsStack(scope constructs.Construct, id string, props *StackPr
 	}
 	cfg := props.Config
 	for i := range cfg.Routes {
-		if cfg.Routes[i].IsTriggers() {
+		if !cfg.Routes[i].HasRule() {
 			continue
 		}
 		if _, err := cfg.Routes[i].Pattern(); err != nil {
@@ -103,7 +103,7 @@ func NewCognitoEventsStack(scope constructs.Construct, id string, props *StackPr
 			}
 			continue
 		}
-		if _, err := NewRoute(stack, r.Name, &RouteProps{Route: r, CodeDir: codeDir, Bus: defaultBus, AlarmAction: alarmAction}); err != nil {
+		if err := addRoute(stack, r, codeDir, defaultBus, alarmAction); err != nil { // rule and/or sync: sync.go
 			return nil, err
 		}
 	}
