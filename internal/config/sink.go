@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,9 +20,6 @@ import (
 type Sink struct {
 	sink.Declaration
 }
-
-// regionRE matches an AWS region name.
-var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 
 func (s *Sink) applyDefaults() {
 	s.ApplyDefaults()

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	forwarderconfig "github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"github.com/cognito-events/cognito-events/events"
+	forwarderconfig "github.com/cognito-events/cognito-events/internal/forwarder/config"
+	"github.com/cognito-events/cognito-events/internal/sink"
 )
 
 var (
@@ -41,7 +42,7 @@ func (c *Config) validate() error {
 		return fmt.Errorf("regions: at least one region is required, for example [\"us-east-1\"]")
 	}
 	for i, r := range c.Regions {
-		if !regionRE.MatchString(r) {
+		if !sink.ValidRegion(r) {
 			return fmt.Errorf("regions[%d]: %q is not a region name such as us-east-1", i, r)
 		}
 		if slices.Contains(c.Regions[:i], r) {

@@ -58,7 +58,6 @@ var (
 	paramNameRE   = regexp.MustCompile(`^(/[A-Za-z0-9_.-]+)+$`)
 	executeAPIRE  = regexp.MustCompile(`^` + partitionRE + `:execute-api:[a-z0-9-]+:\d{12}:[A-Za-z0-9]+/.+$`)
 	lambdaARNRE   = regexp.MustCompile(`^` + partitionRE + `:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$`)
-	regionRE      = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 	headerTokenRE = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 )
 
@@ -185,7 +184,7 @@ func (a *AuthKeys) validate() error {
 		default:
 			return fmt.Errorf("sink.auth.sigv4Service: %q: the app can grant invoke permission only for execute-api or lambda", a.SigV4Service)
 		}
-		if a.SigV4Region != "" && !regionRE.MatchString(a.SigV4Region) {
+		if a.SigV4Region != "" && !ValidRegion(a.SigV4Region) {
 			return fmt.Errorf("sink.auth.sigv4Region: %q is not a region name", a.SigV4Region)
 		}
 	} else if a.SigV4Service != "" || a.SigV4Region != "" || a.InvokeARN != "" {
@@ -260,3 +259,9 @@ func httpStatements(d *Declaration) []Statement {
 	}
 	return out
 }
+
+// regionRE matches an AWS region name such as us-east-1.
+var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+
+// ValidRegion reports whether s has the shape of an AWS region name.
+func ValidRegion(s string) bool { return regionRE.MatchString(s) }
