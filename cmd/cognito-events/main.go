@@ -29,6 +29,7 @@ Commands:
   replay      send records through a route's rule pattern and forwarder
   backfill    recover a route's events from CloudTrail LookupEvents and deliver them
   sync        send one CloudEvent per change to a user pool's users since the last run
+  demo-triggers  run a sign-up on cognito-local through the real trigger function and forwarder
   attach-triggers  point an existing user pool's triggers at a triggers route's function, every other setting kept
 
 Run "cognito-events <command> --help" for a command's flags.
@@ -78,6 +79,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runSync(args[1:], stdout, stderr)
 	case "attach-triggers":
 		return runAttach(args[1:], stdout, stderr)
+	case "demo-triggers":
+		return runDemoTriggers(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
