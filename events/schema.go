@@ -24,6 +24,35 @@ type Data struct {
 	ResponseElements    json.RawMessage      `json:"responseElements"`
 	AdditionalEventData *AdditionalEventData `json:"additionalEventData,omitempty"`
 	Error               *CallError           `json:"error,omitempty"`
+	// User is the user's current record, added by the forwarder's
+	// enrichment (a route's enrich.user) when the lookup found it.
+	User *User `json:"user,omitempty"`
+	// UserLookup is how the enrichment's lookup went; absent on events the
+	// enrichment did not touch.
+	UserLookup *UserLookup `json:"userLookup,omitempty"`
+}
+
+// UserLookupStatus is the outcome of the enrichment's lookup of a user.
+type UserLookupStatus string
+
+// The lookup's outcomes.
+const (
+	// UserLookupFound: Data.User is the user's current record.
+	UserLookupFound UserLookupStatus = "found"
+	// UserLookupNotFound: no user of the pool has the sub; it was deleted.
+	UserLookupNotFound UserLookupStatus = "notFound"
+	// UserLookupFailed: the lookup did not answer; Reason says why and
+	// Data.User is absent.
+	UserLookupFailed UserLookupStatus = "failed"
+)
+
+// UserLookup is data.userLookup: how the enrichment's lookup of the
+// event's user went.
+type UserLookup struct {
+	Status UserLookupStatus `json:"status"`
+	// Reason says why a failed lookup failed (a rate limit, a timeout,
+	// the error code Cognito answered); never Cognito's message.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Call identifies the recorded call.

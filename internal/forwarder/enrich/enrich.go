@@ -13,11 +13,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 	"golang.org/x/time/rate"
 
 	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/internal/cognitouser"
 )
 
 // CognitoAPI is the part of the Cognito user-pools client the lookup uses.
@@ -27,17 +27,18 @@ type CognitoAPI interface {
 
 var _ CognitoAPI = (*cip.Client)(nil)
 
-// Status is the outcome of one lookup: the value of data.userLookup.status.
-type Status string
+// Status is the outcome of one lookup: the value of data.userLookup.status,
+// as consumers decode it (events.Data).
+type Status = events.UserLookupStatus
 
 // The statuses.
 const (
 	// StatusFound: data.user is the user's current record.
-	StatusFound Status = "found"
+	StatusFound = events.UserLookupFound
 	// StatusNotFound: no user of the pool has the sub; it was deleted.
-	StatusNotFound Status = "notFound"
+	StatusNotFound = events.UserLookupNotFound
 	// StatusFailed: the lookup did not answer; reason says why.
-	StatusFailed Status = "failed"
+	StatusFailed = events.UserLookupFailed
 )
 
 // Data document keys the enrichment adds.
@@ -212,7 +213,8 @@ func (u *Users) lookup(ctx context.Context, pool, sub string) (Status, []byte, s
 	}
 	e := entry{status: StatusNotFound, at: now}
 	if len(out.Users) > 0 {
-		rec := fromCognito(&out.Users[0]).Canonical(u.policy)
+		user := cognitouser.FromUserType(&out.Users[0])
+		rec := user.Canonical(u.policy)
 		b, err := json.Marshal(&rec)
 		if err != nil {
 			return StatusFailed, nil, fmt.Sprintf("encoding the user: %v", err)
@@ -255,24 +257,6 @@ func reason(ctx context.Context, err error) string {
 	}
 }
 
-// fromCognito converts the SDK's record to the UserType shape.
-func fromCognito(in *types.UserType) *events.User {
-	u := &events.User{
-		Enabled:              in.Enabled,
-		UserCreateDate:       in.UserCreateDate,
-		UserLastModifiedDate: in.UserLastModifiedDate,
-		UserStatus:           string(in.UserStatus),
-		Username:             aws.ToString(in.Username),
-	}
-	for _, a := range in.Attributes {
-		u.Attributes = append(u.Attributes, events.UserAttribute{Name: aws.ToString(a.Name), Value: aws.ToString(a.Value)})
-	}
-	for _, m := range in.MFAOptions {
-		u.MFAOptions = append(u.MFAOptions, events.MFAOption{AttributeName: aws.ToString(m.AttributeName), DeliveryMedium: string(m.DeliveryMedium)})
-	}
-	return u
-}
-
 // addFields returns a copy of the data object with "user" (when found) and
 // "userLookup" added before its closing brace.
 func addFields(data, user []byte, res Result) ([]byte, error) {
@@ -280,10 +264,7 @@ func addFields(data, user []byte, res Result) ([]byte, error) {
 	if len(data) < 2 || data[0] != '{' || data[len(data)-1] != '}' {
 		return nil, errors.New("adding the user: the data is not a JSON object")
 	}
-	lookup, err := json.Marshal(struct {
-		Status Status `json:"status"`
-		Reason string `json:"reason,omitempty"`
-	}{res.Status, res.Reason})
+	lookup, err := json.Marshal(events.UserLookup{Status: res.Status, Reason: res.Reason})
 	if err != nil {
 		return nil, fmt.Errorf("adding the user: %w", err)
 	}

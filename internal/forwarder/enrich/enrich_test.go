@@ -96,15 +96,6 @@ func dataSchema(tb testing.TB) *jsonschema.Schema {
 	return s
 }
 
-// enriched is the part of the data the tests read.
-type enriched struct {
-	User   *events.User `json:"user"`
-	Lookup *struct {
-		Status Status `json:"status"`
-		Reason string `json:"reason"`
-	} `json:"userLookup"`
-}
-
 func TestEnrich(t *testing.T) {
 	const sub = "dd3f707b-0b74-4448-8d1b-7ec65b2bd138" // AdminUpdateUserAttributes.json's
 	schema := dataSchema(t)
@@ -156,12 +147,16 @@ func TestEnrich(t *testing.T) {
 			if err := schema.Validate(doc); err != nil {
 				t.Fatalf("enriched data does not match the schema: %v\n%s", err, ev.Data)
 			}
-			var d enriched
-			if err := json.Unmarshal(ev.Data, &d); err != nil {
-				t.Fatalf("decoding data: %v", err)
+			// A consumer decodes the enriched data into events.Data, with
+			// no field left over.
+			var d events.Data
+			dec := json.NewDecoder(bytes.NewReader(ev.Data))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&d); err != nil {
+				t.Fatalf("decoding data into events.Data: %v\n%s", err, ev.Data)
 			}
-			if d.Lookup == nil || d.Lookup.Status != tt.want.Status || d.Lookup.Reason != tt.want.Reason {
-				t.Errorf("userLookup = %+v, want %s %q", d.Lookup, tt.want.Status, tt.want.Reason)
+			if d.UserLookup == nil || d.UserLookup.Status != tt.want.Status || d.UserLookup.Reason != tt.want.Reason {
+				t.Errorf("userLookup = %+v, want %s %q", d.UserLookup, tt.want.Status, tt.want.Reason)
 			}
 			if strings.Contains(string(ev.Data), "Rate exceeded") {
 				t.Error("data quotes Cognito's error message")

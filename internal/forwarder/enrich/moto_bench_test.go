@@ -3,53 +3,58 @@ package enrich
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/internal/emulator/moto"
 )
 
-// startMoto starts moto_server on a free loopback port, or skips.
+// TestMain stops the shared moto server when the tests end.
+func TestMain(m *testing.M) { moto.Main(m) }
+
+// startMoto returns a client of the test binary's moto server
+// (internal/emulator/moto), reset to no state: it skips without
+// moto_server, and fails instead under CI=true.
 func startMoto(tb testing.TB) *cip.Client {
 	tb.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		tb.Skip("moto_server not on PATH: pip install \"moto[server]\"")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatalf("finding a port: %v", err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		tb.Fatalf("starting moto: %v", err)
-	}
-	tb.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(url + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			break
+	srv := moto.Shared(tb)
+	srv.Reset(tb)
+	return cip.NewFromConfig(srv.Config())
+}
+
+// seedUser creates a user with an email and returns its sub. moto now and
+// then fails a call client-side after doing it, and the SDK's retry then
+// answers "already exists": the user is then read back.
+func seedUser(tb testing.TB, c *cip.Client, pool, name string) string {
+	tb.Helper()
+	ctx := context.Background()
+	out, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &pool, Username: &name,
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(name + "@example.com")}}})
+	attrs := []types.AttributeType(nil)
+	switch {
+	case err == nil:
+		attrs = out.User.Attributes
+	case moto.IsExists(err):
+		got, err := c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &pool, Username: &name})
+		if err != nil {
+			tb.Fatalf("reading back user %s: %v", name, err)
 		}
-		if time.Now().After(deadline) {
-			tb.Fatal("moto did not start")
+		attrs = got.UserAttributes
+	default:
+		tb.Fatalf("creating user %s: %v", name, err)
+	}
+	for _, a := range attrs {
+		if aws.ToString(a.Name) == events.AttrSub {
+			return aws.ToString(a.Value)
 		}
 	}
-	return cip.New(cip.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(url),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret-test", ""),
-	})
+	tb.Fatalf("user %s has no sub", name)
+	return ""
 }
 
 // BenchmarkLookupMoto compares the two ways to read one user by sub
@@ -65,16 +70,7 @@ func BenchmarkLookupMoto(b *testing.B) {
 	id := pool.UserPool.Id
 	var subs []string
 	for i := range 1000 {
-		out, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: id, Username: aws.String(fmt.Sprintf("user%04d", i)),
-			UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(fmt.Sprintf("u%d@example.com", i))}}})
-		if err != nil {
-			b.Fatalf("seeding: %v", err)
-		}
-		for _, a := range out.User.Attributes {
-			if aws.ToString(a.Name) == "sub" {
-				subs = append(subs, aws.ToString(a.Value))
-			}
-		}
+		subs = append(subs, seedUser(b, c, aws.ToString(id), fmt.Sprintf("user%04d", i)))
 	}
 	b.Run("ListUsers-filter", func(b *testing.B) {
 		b.ReportAllocs()
@@ -105,17 +101,7 @@ func TestEnrichMoto(t *testing.T) {
 		t.Fatalf("creating pool: %v", err)
 	}
 	id := aws.ToString(pool.UserPool.Id)
-	out, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &id, Username: aws.String("alice"),
-		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("alice@example.com")}}})
-	if err != nil {
-		t.Fatalf("creating user: %v", err)
-	}
-	var sub string
-	for _, a := range out.User.Attributes {
-		if aws.ToString(a.Name) == "sub" {
-			sub = aws.ToString(a.Value)
-		}
-	}
+	sub := seedUser(t, c, id, "alice")
 	ev := normalize(t, "AdminUpdateUserAttributes.json")
 	ev.UserPoolID = id
 	ev.Data = []byte(`{"resource":{"type":"user","id":"` + sub + `"},"additionalEventData":{"sub":"` + sub + `","details":{}}}`)
