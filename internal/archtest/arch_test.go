@@ -147,6 +147,10 @@ func rule(from, to string) (bool, string) {
 		return fl == "infra", "only the CDK app imports its own folder"
 	case fl == "internal":
 		return tl == "internal" || tl == "events", "internal imports only internal and events"
+	case tl == "trigger":
+		// The public wrapper (trigger/) sits above internal: it imports
+		// internal and events and is imported from outside the module.
+		return fl == "trigger", "the public trigger package is imported only from outside the module"
 	}
 	return true, ""
 }
@@ -178,6 +182,9 @@ func TestRuleCatchesWrongImports(t *testing.T) {
 		{"events", "internal/sink"},
 		{"cmd/cognito-events", "infra"},
 		{"functions/forwarder", "functions/trigger"},
+		{"internal/trigger", "trigger"},
+		{"events", "trigger"},
+		{"functions/trigger", "trigger"},
 	} {
 		if ok, _ := rule(tc.from, tc.to); ok {
 			t.Errorf("rule(%q, %q) allows it", tc.from, tc.to)
@@ -188,6 +195,8 @@ func TestRuleCatchesWrongImports(t *testing.T) {
 		{"functions/forwarder", "internal/forwarder/app"},
 		{"infra", "internal/config"},
 		{"internal/sink", "events"},
+		{"trigger", "internal/trigger"},
+		{"trigger", "events"},
 	} {
 		if ok, why := rule(tc.from, tc.to); !ok {
 			t.Errorf("rule(%q, %q) refuses it: %s", tc.from, tc.to, why)
