@@ -30,6 +30,8 @@ func main() {
 	switch cfg.Input {
 	case config.InputSQS:
 		lambda.Start(h.HandleSQS)
+	case config.InputSQSCloudEvents:
+		lambda.Start(h.HandleSQSCloudEvents)
 	default:
 		lambda.Start(h.HandleEventBridge)
 	}

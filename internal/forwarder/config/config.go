@@ -112,7 +112,8 @@ type Config struct {
 
 	// Input (FORWARDER_INPUT, default eventbridge): what one invocation
 	// carries, so main starts the matching handler: eventbridge (one
-	// EventBridge event) or sqs (an SQS batch of them, a buffered route).
+	// EventBridge event), sqs (an SQS batch of them, a buffered route) or
+	// sqs-cloudevents (an SQS batch of the trigger function's CloudEvents).
 	// The stack sets it.
 	Input Input
 }

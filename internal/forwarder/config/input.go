@@ -18,15 +18,20 @@ const (
 	// InputSQS: an SQS batch of EventBridge events, fed by the event source
 	// mapping of the route's buffer queue (a buffered route).
 	InputSQS Input = "sqs"
+	// InputSQSCloudEvents: an SQS batch of structured-mode CloudEvents of
+	// this contract, queued by the trigger function; each is delivered
+	// unchanged.
+	InputSQSCloudEvents Input = "sqs-cloudevents"
 )
 
-// input reads FORWARDER_INPUT: eventbridge (the default) or sqs.
+// input reads FORWARDER_INPUT: eventbridge (the default), sqs or
+// sqs-cloudevents.
 func input(e *sink.Env, name string) Input {
 	switch in := Input(e.StrDefault(name, string(InputEventBridge))); in {
-	case InputEventBridge, InputSQS:
+	case InputEventBridge, InputSQS, InputSQSCloudEvents:
 		return in
 	default:
-		e.Fail(name, fmt.Sprintf("%q is not eventbridge or sqs", in))
+		e.Fail(name, fmt.Sprintf("%q is not eventbridge, sqs or sqs-cloudevents", in))
 		return InputEventBridge
 	}
 }

@@ -17,6 +17,7 @@ func TestInput(t *testing.T) {
 		{"eventbridge", "eventbridge", InputEventBridge, false},
 		{"sqs", "sqs", InputSQS, false},
 		{"spaces trimmed", " sqs ", InputSQS, false},
+		{"sqs-cloudevents", "sqs-cloudevents", InputSQSCloudEvents, false},
 		{"unknown", "kinesis", "", true},
 		{"wrong case", "SQS", "", true},
 	} {
