@@ -10,7 +10,14 @@
 // (SIGTERM, then SIGKILL) so that no process is left behind; Start does
 // both on a loopback listener.
 //
-// The forwarder's bootstrap tests (functions/forwarder) and the
+// InvokeAPI (invoke.go) is the other side: a front of Lambda's Invoke API
+// (POST /2015-03-31/functions/{name}/invocations) that hands each request
+// to a running function, so that a client of the real API, such as
+// cognito-local calling a user pool's triggers, runs the real bootstrap;
+// StartInvokeAPI serves it on a loopback port.
+//
+// The forwarder's and the trigger function's bootstrap tests
+// (functions/forwarder, functions/trigger) and the
 // "cognito-events demo" command use it; package lambdatest builds the
 // bootstrap those tests run.
 package lambdaruntime
