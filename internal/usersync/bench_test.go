@@ -2,100 +2,154 @@ package usersync
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"golang.org/x/time/rate"
 
-	"github.com/cognito-events/cognito-events/internal/retry"
+	"github.com/cognito-events/cognito-events/internal/emulator/fakecognito"
 )
 
-// synthCognito answers ListUsers with n synthetic users, generated per
-// page (nothing held), and a user pool ARN. It is in-process: the
-// benchmarks measure the engine and the state, not HTTP.
-type synthCognito struct {
-	CognitoAPI
-	n int
-}
-
-func (s *synthCognito) DescribeUserPool(context.Context, *cip.DescribeUserPoolInput, ...func(*cip.Options)) (*cip.DescribeUserPoolOutput, error) {
-	return &cip.DescribeUserPoolOutput{UserPool: &types.UserPoolType{Arn: aws.String("arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_bench")}}, nil
-}
-
-func (s *synthCognito) ListUsers(_ context.Context, in *cip.ListUsersInput, _ ...func(*cip.Options)) (*cip.ListUsersOutput, error) {
-	start := 0
-	if in.PaginationToken != nil {
-		start, _ = strconv.Atoi(*in.PaginationToken)
+// fakeClient starts a loopback Cognito and returns the real SDK client
+// pointed at it as the CLI builds it: LoadDefaultConfig reading
+// AWS_ENDPOINT_URL, then NewCognito.
+func fakeClient(tb testing.TB, o fakecognito.Options) (*fakecognito.Server, CognitoAPI) {
+	tb.Helper()
+	f := fakecognito.Start(tb, o)
+	dir := tb.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL": f.URL, "AWS_REGION": "us-east-1",
+		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none"),
+	} {
+		tb.Setenv(k, v)
 	}
-	end := min(start+int(aws.ToInt32(in.Limit)), s.n)
-	out := &cip.ListUsersOutput{}
-	t := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := start; i < end; i++ {
-		name := fmt.Sprintf("user%08d", i)
-		out.Users = append(out.Users, types.UserType{
-			Username: aws.String(name), Enabled: true, UserStatus: types.UserStatusTypeConfirmed,
-			UserCreateDate: &t, UserLastModifiedDate: &t,
-			Attributes: []types.AttributeType{
-				{Name: aws.String("sub"), Value: aws.String(fmt.Sprintf("00000000-0000-4000-8000-%012d", i))},
-				{Name: aws.String("email"), Value: aws.String(name + "@example.com")},
-				{Name: aws.String("email_verified"), Value: aws.String("true")},
-			},
+	cfg, err := awsconfig.LoadDefaultConfig(context.Background())
+	if err != nil {
+		tb.Fatalf("loading AWS configuration: %v", err)
+	}
+	return f, NewCognito(cfg, nil)
+}
+
+// BenchmarkSyncRate runs a pass of 3 s worth of pages under --rate R
+// against a loopback Cognito whose ceiling is R. rate_ratio is the
+// requests a second over R (the first passes at once: N requests span N-1
+// intervals); min_s_ratio and max_s_ratio are the fullest and emptiest
+// whole second the fake counted, over R; throttled must stay 0.
+func BenchmarkSyncRate(b *testing.B) {
+	for _, limit := range []float64{DefaultRate, 50} {
+		b.Run("rate="+strconv.Itoa(int(limit)), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				f, client := fakeClient(b, fakecognito.Options{Users: int(3*limit) * PageSize, Ceiling: limit})
+				e := newEngine(b, client, filepath.Join(b.TempDir(), "s.db"), &recorder{})
+				e.Limiter = rate.NewLimiter(rate.Limit(limit), 1)
+				e.Baseline = true
+				start := time.Now()
+				s, err := e.SyncPool(context.Background(), f.PoolID())
+				if err != nil {
+					b.Fatalf("sync: %v", err)
+				}
+				b.ReportMetric(float64(s.Requests-1)/time.Since(start).Seconds()/limit, "rate_ratio")
+				c := f.Counts()
+				if full := c.PerSecond[:len(c.PerSecond)-1]; len(full) > 0 {
+					lo, hi := full[0], full[0]
+					for _, n := range full {
+						lo, hi = min(lo, n), max(hi, n)
+					}
+					b.ReportMetric(float64(lo)/limit, "min_s_ratio")
+					b.ReportMetric(float64(hi)/limit, "max_s_ratio")
+				}
+				b.ReportMetric(float64(c.Throttled), "throttled")
+			}
 		})
 	}
-	if end < s.n {
-		out.PaginationToken = aws.String(strconv.Itoa(end))
-	}
-	return out, nil
 }
 
-// BenchmarkSyncRate runs one pass of 30 pages under a --rate of 100 and
-// reports the achieved request rate as a fraction of it (rate_ratio).
-func BenchmarkSyncRate(b *testing.B) {
-	const limit = 100.0
-	b.ReportAllocs()
-	for b.Loop() {
-		e := newEngine(b, &synthCognito{n: 30 * PageSize}, filepath.Join(b.TempDir(), "s.db"), &recorder{})
-		e.Limiter = rate.NewLimiter(limit, 1)
-		e.Baseline = true
-		start := time.Now()
-		s, err := e.SyncPool(context.Background(), "us-east-1_bench")
-		if err != nil {
-			b.Fatalf("sync: %v", err)
-		}
-		// The first request passes at once (burst 1): N requests span N-1 intervals.
-		b.ReportMetric(float64(s.Requests-1)/time.Since(start).Seconds()/limit, "rate_ratio")
-	}
-}
-
-// BenchmarkSyncState runs a baseline pass of N users into a bolt file and
-// reports the file's bytes per user; run with -benchtime=1x and
-// /usr/bin/time -f %M for the peak RSS of each size.
+// BenchmarkSyncState runs two passes (a baseline, then a pass with no
+// change, which rewrites every record's pass number) of N users from a
+// loopback Cognito into a bolt file; it reports the file's bytes per user
+// and the process's memory: peak_rss_MB (VmHWM), and the largest anonymous
+// (Go heap and stacks) and file-mapped (the binary, the bbolt map)
+// resident sizes sampled every 10 ms. Run one N per process, with
+// -test.benchtime 1x, beside /usr/bin/time -f %M (doc.go).
 func BenchmarkSyncState(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
+				stop := sampleRSS(b)
 				path := filepath.Join(b.TempDir(), "s.db")
-				e := newEngine(b, &synthCognito{n: n}, path, &recorder{})
-				e.Limiter = rate.NewLimiter(rate.Inf, 1)
-				e.Retry = retry.Policy{}
+				f, client := fakeClient(b, fakecognito.Options{Users: n})
+				e := newEngine(b, client, path, &recorder{})
 				e.Baseline = true
-				if _, err := e.SyncPool(context.Background(), "us-east-1_bench"); err != nil {
-					b.Fatalf("sync: %v", err)
+				for pass := range 2 {
+					if s, err := e.SyncPool(context.Background(), f.PoolID()); err != nil || s.Users != n || s.Delivered != 0 {
+						b.Fatalf("pass %d: %+v, err %v", pass+1, s, err)
+					}
 				}
 				fi, err := os.Stat(path)
 				if err != nil {
 					b.Fatalf("stat: %v", err)
 				}
 				b.ReportMetric(float64(fi.Size())/float64(n), "file_bytes/user")
+				stop()
 			}
 		})
 	}
+}
+
+// sampleRSS samples /proc/self/smaps_rollup every 10 ms until the
+// returned stop, which reports the peaks; nothing without /proc.
+func sampleRSS(b *testing.B) (stop func()) {
+	b.Helper()
+	if _, err := os.Stat("/proc/self/smaps_rollup"); err != nil {
+		return func() {}
+	}
+	var peakAnon, peakFile float64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			m := procKB("/proc/self/smaps_rollup", "Rss:", "Anonymous:")
+			peakAnon, peakFile = max(peakAnon, m[1]), max(peakFile, m[0]-m[1])
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+		b.ReportMetric(procKB("/proc/self/status", "VmHWM:")[0]/1024, "peak_rss_MB")
+		b.ReportMetric(peakAnon/1024, "peak_anon_MB")
+		b.ReportMetric(peakFile/1024, "peak_file_MB")
+	}
+}
+
+// procKB reads the kB values of keys from a /proc file; 0 when missing.
+func procKB(path string, keys ...string) []float64 {
+	out := make([]float64, len(keys))
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return out
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		for i, k := range keys {
+			if v, ok := strings.CutPrefix(line, k); ok {
+				out[i], _ = strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			}
+		}
+	}
+	return out
 }

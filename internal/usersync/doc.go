@@ -50,7 +50,9 @@
 // per pool, "pool/<id>", with the checkpoint under "pass" and a bucket
 // "users" of records keyed by username (8 bytes pass number, 1 byte
 // delivered flag, the record's JSON). It is read a page at a time, never
-// held in memory whole.
+// held in memory whole; bbolt's memory map is dropped from the resident set
+// every DefaultDropBytes read or written, and the delete scan reads at most
+// 4,096 records per transaction, so peak RSS hardly grows with the pool.
 //
 // DynamoStore keeps the Lambda's state in a DynamoDB table (partition key
 // "pk" (S), sort key "sk" (S), on-demand). Its items:
@@ -60,7 +62,25 @@
 //	                                         v (BOOL): delivered,
 //	                                         d (S): the record's JSON
 //
-// The package's benchmarks measure the request rate against --rate and the
-// cost of the state per user (doc.go of the command and docs/sync.md give
-// the figures).
+// # Measured
+//
+// The benchmarks run the real SDK client (AWS_ENDPOINT_URL) against a
+// loopback Cognito (internal/emulator/fakecognito); docs/sync.md has the
+// cost per pass. Peak RSS of a baseline pass then a pass with no change
+// into a bolt file (839 bytes a user), on a shared 2-core machine:
+//
+//	go test -c -o /tmp/us.test ./internal/usersync/
+//	/usr/bin/time -f %M /tmp/us.test -test.run '^$' -test.bench 'SyncState/^N$' -test.benchtime 1x
+//
+//	users      peak RSS (before)   Go heap+runtime   file-mapped   time
+//	10,000     33 MB (27 MB)       13 MB             18 MB         1.0 s
+//	100,000    39 MB (101 MB)      14 MB             23 MB         9.4 s
+//	1,000,000  48 MB (~900 MB)     24 MB             23 MB         165 s
+//
+// (the live Go heap stays at 3-4 MB; file-mapped includes the 14 MB of the
+// test binary itself). The request rate, BenchmarkSyncRate (one pass of
+// 3 s worth of pages, the fake's ceiling at --rate): 0.970-0.998 of --rate
+// 10 and 0.991-0.997 of --rate 50 over 5 runs, never throttled. State per
+// user and pass in DynamoDB (TestStateCost, counted through a wrapper
+// against moto): an item of 387 bytes, 1.02 write and 0.60 read units.
 package usersync
