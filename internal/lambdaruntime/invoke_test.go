@@ -15,7 +15,9 @@ import (
 // invokerFunc adapts a func to Invoker.
 type invokerFunc func(ctx context.Context, payload []byte) ([]byte, error)
 
-func (f invokerFunc) Invoke(ctx context.Context, payload []byte) ([]byte, error) { return f(ctx, payload) }
+func (f invokerFunc) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	return f(ctx, payload)
+}
 
 func TestInvokeAPI(t *testing.T) {
 	var background atomic.Int32
