@@ -21,13 +21,14 @@ import (
 // the summary), demo_route.go (the routes and their functions, read from
 // the templates by internal/routes, and each forwarder's environment),
 // demo_run.go (starting a forwarder and invoking it, once per event or with
-// SQS batches) and demo_fixtures.go (the events replayed, output helpers).
+// SQS batches) and demo_fixtures.go (the events replayed, output helpers);
+// demo_sync.go and demo_sync_pool.go are its user-sync step (--sync).
 // It stays in package main rather than an internal/demo package: only this
 // command runs it, and its tests drive it through the CLI as make demo does;
 // what other code needs (reading templates, matching, the Runtime API, the
 // sink) is already in shared packages.
 
-const demoUsage = `Usage: cognito-events demo [--templates DIR] [--bootstrap FILE] [--fixtures DIR] [--logs FILE]
+const demoUsage = `Usage: cognito-events demo [--templates DIR] [--bootstrap FILE] [--fixtures DIR] [--logs FILE] [--sync auto|off]
 
 Runs the whole pipeline locally, with no AWS account: for each route's rule
 in the synthesized CloudFormation templates (DIR/*.template.json, written by
@@ -45,9 +46,17 @@ SINK_* variables (except SINK_HTTP_MODE and SINK_TIMEOUT) with SINK_KIND=http,
 SINK_URL=http://127.0.0.1:PORT/ROUTE/REGION, SINK_ALLOW_INSECURE=true and
 SINK_AUTH=none, and keeps every other variable as synthesized.
 
+Then, with --sync auto (the default) and moto_server on PATH, the user
+sync: it starts moto_server (an AWS emulator) on a loopback port, seeds a
+pool of 5 users, runs the sync into a local CloudEvents sink (UserCreated),
+disables, updates and deletes users, runs it again (UserUpdated,
+UserDeleted) and once more (nothing), and stops moto. Without moto_server
+it says how to install it and leaves the step out.
+
 "make demo" builds the bootstrap for this machine, synthesizes the app and
 runs this command. Exit status: 0 every matched event delivered or skipped
-and the sink received exactly the delivered ones, 1 anything else,
+and the sink received exactly the delivered ones (and the user sync, when
+it ran, sent what it should), 1 anything else,
 2 usage error.
 
 Flags:
@@ -80,6 +89,8 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Bootstrap, "bootstrap", defaultDemoBootstrap, "forwarder bootstrap `FILE` built for this machine")
 	fs.StringVar(&opts.Fixtures, "fixtures", defaultDemoFixtures, "`DIR` of EventBridge envelopes (or bare CloudTrail records) to replay, *.json")
 	fs.StringVar(&logs, "logs", "", "write the forwarders' log lines and metrics to `FILE` (default: show only a failed route's)")
+	syncMode := demoSyncAuto
+	fs.Var(&syncMode, "sync", "`MODE` auto: then run the user sync against moto_server when it is on PATH (else say how to get it); off: leave it out")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, demoUsage)
 		fs.PrintDefaults()
@@ -113,7 +124,7 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "demo: some events were not delivered as expected (see above)")
 		return exitFailures
 	}
-	return exitOK
+	return runDemoSyncStep(ctx, syncMode, stdout, stderr)
 }
 
 // demoCount is one route's line of the summary.
