@@ -29,10 +29,6 @@ const DefaultTriggerCodeDir = "build/trigger"
 // ErrNoTriggerCode says the trigger function has not been built.
 var ErrNoTriggerCode = errors.New("trigger function code not found")
 
-// inputSQSCloudEvents is the forwarder's FORWARDER_INPUT for an SQS queue
-// whose bodies are structured CloudEvents, the trigger queue.
-const inputSQSCloudEvents fwconfig.Input = "sqs-cloudevents"
-
 // TriggerRouteProps configures a triggers route's construct.
 type TriggerRouteProps struct {
 	// Route is the route's configuration; Route.Triggers must be set.
@@ -154,7 +150,7 @@ func NewTriggerRoute(scope constructs.Construct, id string, props *TriggerRouteP
 	role := newRole(c, r)
 	logs.GrantWrite(role)
 	fwEnv := r.Environment()
-	fwEnv[fwconfig.EnvInput] = string(inputSQSCloudEvents)
+	fwEnv[fwconfig.EnvInput] = string(fwconfig.InputSQSCloudEvents)
 	out.Forwarder = awslambda.NewFunction(c, jsii.String("Function"), &awslambda.FunctionProps{
 		Description:           jsii.String(fmt.Sprintf("cognito-events forwarder of triggers route %s to %s", r.Name, r.Sink.Kind)),
 		Runtime:               awslambda.Runtime_PROVIDED_AL2023(),
