@@ -78,7 +78,9 @@ clean:
 ## first use), builds the forwarder bootstrap and the CLI for this machine
 ## under build/demo/, then replays testdata/envelopes through the
 ## synthesized rules into the real bootstrap and a local CloudEvents sink
-## (docs/demo.md).
+## (docs/demo.md). Then, when npm ci has installed cognito-local, a real
+## sign-up on cognito-local through the trigger and forwarder bootstraps
+## (cognito-events demo-triggers, docs/triggers.md).
 DEMO_DIR := build/demo
 .PHONY: demo
 demo: synth
@@ -86,3 +88,8 @@ demo: synth
 		-ldflags '-s -w' -o $(DEMO_DIR)/forwarder/bootstrap ./functions/forwarder
 	GOOS=$$($(GO) env GOHOSTOS) GOARCH=$$($(GO) env GOHOSTARCH) $(GO) build -o $(DEMO_DIR)/cognito-events ./cmd/cognito-events
 	$(DEMO_DIR)/cognito-events demo --templates cdk.out --bootstrap $(DEMO_DIR)/forwarder/bootstrap --fixtures testdata/envelopes
+	@if [ -d node_modules/cognito-local ]; then \
+		CGO_ENABLED=0 GOOS=$$($(GO) env GOHOSTOS) GOARCH=$$($(GO) env GOHOSTARCH) $(GO) build -tags lambda.norpc -trimpath \
+			-ldflags '-s -w' -o $(DEMO_DIR)/trigger/bootstrap ./functions/trigger && \
+		$(DEMO_DIR)/cognito-events demo-triggers --trigger-bootstrap $(DEMO_DIR)/trigger/bootstrap --bootstrap $(DEMO_DIR)/forwarder/bootstrap; \
+	else echo "demo-triggers skipped: node_modules/cognito-local is missing (npm ci installs it)"; fi

@@ -137,8 +137,8 @@ func demoTriggersRun(ctx context.Context, o demoTriggerOptions, out io.Writer) e
 		return fmt.Errorf("starting the trigger function: %w", err)
 	}
 	defer trig.Close()
-	front := &invokeFront{name: demoTriggerFunction, fn: trig}
-	invokeURL, err := demoServe(ctx, front)
+	front := &countingInvoker{fn: trig}
+	invokeURL, err := demoServe(ctx, lambdaruntime.NewInvokeAPI(map[string]lambdaruntime.Invoker{demoTriggerFunction: front}))
 	if err != nil {
 		return err
 	}
@@ -270,7 +270,7 @@ func demoForward(ctx context.Context, o demoTriggerOptions, bodies [][]byte, sin
 	fn, err := lambdaruntime.Start(ctx, lambdaruntime.FunctionOptions{
 		Server: lambdaruntime.Options{FunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:demo-triggers-forwarder", Timeout: 30 * time.Second},
 		Process: lambdaruntime.ProcessOptions{Path: o.Bootstrap, Stdout: o.Logs, Stderr: o.Logs, Env: demoEnv(map[string]string{
-			fwconfig.EnvInput: "sqs-cloudevents", fwconfig.EnvSinkKind: "http", fwconfig.EnvSinkURL: sinkURL + "/triggers/" + demoTriggerRegion,
+			fwconfig.EnvInput: string(fwconfig.InputSQSCloudEvents), fwconfig.EnvSinkKind: "http", fwconfig.EnvSinkURL: sinkURL + "/triggers/" + demoTriggerRegion,
 			fwconfig.EnvAllowInsecure: "true", fwconfig.EnvAuth: "none",
 			"AWS_LAMBDA_FUNCTION_NAME": "demo-triggers-forwarder",
 		})},

@@ -20,8 +20,10 @@ import (
 )
 
 // The local stand-ins of demo-triggers: cognito-local (the user pool, a
-// Node.js emulator that calls triggers through Lambda's Invoke API), the
-// Invoke API in front of the trigger bootstrap, and the trigger queue.
+// Node.js emulator that calls triggers through Lambda's Invoke API, served
+// by lambdaruntime.InvokeAPI in front of the trigger bootstrap) and the
+// trigger queue. internal/emulator/cognitolocal starts cognito-local for
+// tests (it takes a testing.TB); the command starts its own.
 
 // demoConfirmationCode is the code cognito-local sends for every
 // confirmation (its CODE variable).
@@ -113,61 +115,40 @@ func demoFreePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// invokeFront serves Lambda's Invoke API (POST
-// /2015-03-31/functions/NAME/invocations, RequestResponse) for one
-// function running under a local Runtime API, and counts the invocations
-// by trigger source.
-type invokeFront struct {
-	name string
-	fn   *lambdaruntime.Function
+// countingInvoker is the trigger function as the Invoke API front
+// (lambdaruntime.InvokeAPI) runs it, counting the invocations by trigger
+// source.
+type countingInvoker struct {
+	fn lambdaruntime.Invoker
 
 	mu      sync.Mutex
 	sources []string // triggerSource of each invocation, in order
 	errors  int
 }
 
-func (f *invokeFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost || r.URL.Path != "/2015-03-31/functions/"+f.name+"/invocations" {
-		w.Header().Set("X-Amzn-ErrorType", "ResourceNotFoundException")
-		http.Error(w, `{"Type":"User","Message":"Function not found"}`, http.StatusNotFound)
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 6<<20))
-	if err != nil {
-		http.Error(w, `{"Message":"reading the payload"}`, http.StatusBadRequest)
-		return
-	}
+var _ lambdaruntime.Invoker = (*countingInvoker)(nil)
+
+// Invoke runs the function and counts the invocation.
+func (c *countingInvoker) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var p struct {
 		TriggerSource string `json:"triggerSource"`
 	}
-	_ = json.Unmarshal(body, &p) // only for the count; the function reads the payload itself
-	out, err := f.fn.Invoke(r.Context(), body)
-	f.mu.Lock()
-	f.sources = append(f.sources, p.TriggerSource)
+	_ = json.Unmarshal(payload, &p) // only for the count; the function reads the payload itself
+	out, err := c.fn.Invoke(ctx, payload)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sources = append(c.sources, p.TriggerSource)
 	if err != nil {
-		f.errors++
+		c.errors++
 	}
-	f.mu.Unlock()
-	var fe *lambdaruntime.FunctionError
-	switch {
-	case errors.As(err, &fe):
-		w.Header().Set("X-Amz-Function-Error", "Unhandled")
-		b, _ := json.Marshal(map[string]string{"errorType": fe.Type, "errorMessage": fe.Message})
-		w.Write(b)
-	case err != nil:
-		w.Header().Set("X-Amzn-ErrorType", "ServiceException")
-		http.Error(w, `{"Message":"invoking the function failed"}`, http.StatusInternalServerError)
-	default:
-		w.Header().Set("X-Amz-Executed-Version", "$LATEST")
-		w.Write(out)
-	}
+	return out, err
 }
 
 // invoked returns the trigger sources invoked and the failed count.
-func (f *invokeFront) invoked() ([]string, int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.sources...), f.errors
+func (c *countingInvoker) invoked() ([]string, int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.sources...), c.errors
 }
 
 // demoQueue stands in for the trigger queue: the trigger function's HTTP
