@@ -7,7 +7,11 @@
 //   - the forwarder function's environment (Route.Environment), exactly the
 //     variables functions/forwarder reads;
 //   - the IAM statements the forwarder needs to reach the route's sink and
-//     secret (Route.Statements), and nothing more.
+//     secret (Route.Statements), and nothing more;
+//   - for a triggers route (triggers.go: no rule, events from the user
+//     pool's Lambda triggers), the trigger function's environment
+//     (Route.TriggerEnvironment), checked at validation with the function's
+//     own parser (internal/trigger.Load).
 //
 // A route's sink is package sink's Declaration: each sink kind declares
 // its keys, their defaults and validation, their environment and its IAM

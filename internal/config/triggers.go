@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/internal/sink"
+	"github.com/cognito-events/cognito-events/internal/trigger"
 )
 
 // PoolMode says whether a triggers route creates its user pool or attaches
@@ -71,10 +73,10 @@ const (
 // The trigger function's variables (functions/trigger) that a route sets
 // beyond SINK_* and RETRY_*.
 const (
-	EnvTriggerBudget              = "TRIGGER_BUDGET"
-	EnvTriggerAttributesAllow     = "TRIGGER_ATTRIBUTES_ALLOW"
-	EnvTriggerAttributesDeny      = "TRIGGER_ATTRIBUTES_DENY"
-	EnvTriggerClientMetadataAllow = "TRIGGER_CLIENT_METADATA_ALLOW"
+	EnvTriggerBudget              = trigger.EnvBudget
+	EnvTriggerAttributesAllow     = trigger.EnvAttributesAllow
+	EnvTriggerAttributesDeny      = trigger.EnvAttributesDeny
+	EnvTriggerClientMetadataAllow = trigger.EnvClientMetadataAllow
 )
 
 // Triggers makes a route's events come from Cognito's Lambda triggers
@@ -202,6 +204,15 @@ func (r *Route) validateTriggers(regions []string) error {
 	}
 	if t.MemoryMB < 128 || t.MemoryMB > 10240 {
 		return fmt.Errorf("triggers.memoryMB: %d: want 128 to 10240", t.MemoryMB)
+	}
+	// The trigger function does not fail its cold start on a bad variable
+	// (that would fail every sign-up): it logs and sends nothing. Run its
+	// parser here so that such a setting fails at synth instead.
+	env := r.TriggerEnvironment()
+	env[sink.EnvKind] = string(sink.KindSQS)
+	env[sink.EnvSQSQueueURL] = "https://sqs." + regions[0] + ".amazonaws.com/123456789012/trigger-queue"
+	if _, err := trigger.Load(func(k string) string { return env[k] }); err != nil {
+		return fmt.Errorf("triggers: the trigger function would refuse its environment: %w", err)
 	}
 	return nil
 }
