@@ -30,12 +30,17 @@ bench:
 	scripts/bench-cli.sh
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s): the normaliser, the
-## forwarder's handler, the pattern matcher, the local sink's parser and the
-## CLI's record reader.
+## user and trigger event builders, the structured-event parser, the
+## forwarder's and the trigger function's handlers, the pattern matcher, the
+## local sink's parser and the CLI's record reader.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZTIME) ./events
+	$(GO) test -run '^$$' -fuzz '^FuzzNewUserEvent$$' -fuzztime $(FUZZTIME) ./events
+	$(GO) test -run '^$$' -fuzz '^FuzzBuildTrigger$$' -fuzztime $(FUZZTIME) ./events
+	$(GO) test -run '^$$' -fuzz '^FuzzParseStructured$$' -fuzztime $(FUZZTIME) ./events
 	$(GO) test -run '^$$' -fuzz '^FuzzHandle$$' -fuzztime $(FUZZTIME) ./internal/forwarder/handler
+	$(GO) test -run '^$$' -fuzz '^FuzzHandle$$' -fuzztime $(FUZZTIME) ./internal/trigger
 	$(GO) test -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME) ./internal/pattern
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/cesink
 	$(GO) test -run '^$$' -fuzz '^FuzzRecords$$' -fuzztime $(FUZZTIME) ./internal/records
@@ -78,7 +83,9 @@ clean:
 ## first use), builds the forwarder bootstrap and the CLI for this machine
 ## under build/demo/, then replays testdata/envelopes through the
 ## synthesized rules into the real bootstrap and a local CloudEvents sink
-## (docs/demo.md). Then, when npm ci has installed cognito-local, a real
+## (docs/demo.md); with moto_server on PATH, the same command then runs two
+## user-sync passes against a pool on moto (otherwise it says how to get
+## moto). Then, when npm ci has installed cognito-local, a real
 ## sign-up on cognito-local through the trigger and forwarder bootstraps
 ## (cognito-events demo-triggers, docs/triggers.md).
 DEMO_DIR := build/demo
