@@ -203,7 +203,7 @@ func Suggest(name string, n int) []string {
 	limit := max(len(name)/2, 2)
 	var found []scored
 	consider := func(candidate string) {
-		d := editDistance(lower, strings.ToLower(candidate))
+		d := EditDistance(lower, strings.ToLower(candidate))
 		if d <= limit {
 			found = append(found, scored{candidate, d})
 		}
@@ -230,8 +230,9 @@ func Suggest(name string, n int) []string {
 	return out
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, in bytes: the
+// measure behind Suggest, and behind internal/pattern's "did you mean".
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

@@ -171,8 +171,8 @@ func TestSuggest(t *testing.T) {
 					t.Fatalf("Suggest(%q, %d) returned %d names: %v", tt.input, n, len(got), got)
 				}
 				for i := 1; i < len(got); i++ {
-					a := editDistance(strings.ToLower(tt.input), strings.ToLower(got[i-1]))
-					b := editDistance(strings.ToLower(tt.input), strings.ToLower(got[i]))
+					a := EditDistance(strings.ToLower(tt.input), strings.ToLower(got[i-1]))
+					b := EditDistance(strings.ToLower(tt.input), strings.ToLower(got[i]))
 					if a > b {
 						t.Errorf("%v not nearest first: %s at %d before %s at %d", got, got[i-1], a, got[i], b)
 					}

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/cognito-events/cognito-events/events"
 )
 
 // This file names where a pattern is wrong (PathError), suggests what was
@@ -88,32 +90,11 @@ func suggest(name string, candidates []string, aliases map[string]string) string
 		if norm(c) == n {
 			return c
 		}
-		if d := distance(n, norm(c)); d < bestD {
+		if d := events.EditDistance(n, norm(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein distance of a and b, in bytes.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Shape is what an event holds at one place: an object whose fields are
