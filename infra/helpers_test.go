@@ -92,7 +92,13 @@ func codeDir(tb testing.TB) string {
 	return dir
 }
 
-// synth builds and synthesizes the app for a configuration once; later
+// codeFunctions are the functions whose dummy bootstraps synth lays out
+// side by side, as `make build` does: build/forwarder, build/sync,
+// build/trigger.
+var codeFunctions = []string{"forwarder", SyncCodeDirName, "trigger"}
+
+// synth builds and synthesizes the app for a configuration once, with a
+// dummy bootstrap for every function, so tests need no `make build`; later
 // calls share the result.
 func synth(tb testing.TB, raw string) *synthesized {
 	tb.Helper()
@@ -112,19 +118,20 @@ func synth(tb testing.TB, raw string) *synthesized {
 			return err
 		}
 		s.cfg = cfg
-		dir, err := os.MkdirTemp("", "cognito-events-code-")
+		root, err := os.MkdirTemp("", "cognito-events-build-")
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("#!/bin/sh\n"), 0o755); err != nil {
-			return err
+		for _, fn := range codeFunctions {
+			if err := os.MkdirAll(filepath.Join(root, fn), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(root, fn, "bootstrap"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+				return err
+			}
 		}
-		outdir, err := os.MkdirTemp("", "cognito-events-cdk.out-")
-		if err != nil {
-			return err
-		}
-		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
-		s.stacks, err = AddStacks(app, cfg, dir, "123456789012")
+		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(filepath.Join(root, "cdk.out"))})
+		s.stacks, err = AddStacks(app, cfg, filepath.Join(root, "forwarder"), "123456789012")
 		if err != nil {
 			return err
 		}

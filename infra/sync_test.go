@@ -3,8 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -34,65 +32,6 @@ const syncConfig = `{
   ]
 }`
 
-var syncCache = map[string]*synthesized{}
-
-// synthSync synthesizes a configuration with dummy forwarder and sync
-// bootstraps side by side, as `make build` lays them out.
-func synthSync(tb testing.TB, raw string) *synthesized {
-	tb.Helper()
-	synthMu.Lock()
-	defer synthMu.Unlock()
-	if s, ok := syncCache[raw]; ok {
-		if s.err != nil {
-			tb.Fatal(s.err)
-		}
-		return s
-	}
-	s := &synthesized{}
-	syncCache[raw] = s
-	s.err = func() error {
-		cfg, err := config.Parse([]byte(raw))
-		if err != nil {
-			return err
-		}
-		s.cfg = cfg
-		root, err := os.MkdirTemp("", "cognito-events-build-")
-		if err != nil {
-			return err
-		}
-		for _, fn := range []string{"forwarder", SyncCodeDirName} {
-			if err := os.MkdirAll(filepath.Join(root, fn), 0o755); err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(root, fn, "bootstrap"), []byte("#!/bin/sh\n"), 0o755); err != nil {
-				return err
-			}
-		}
-		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(filepath.Join(root, "cdk.out"))})
-		s.stacks, err = AddStacks(app, cfg, filepath.Join(root, "forwarder"), "123456789012")
-		if err != nil {
-			return err
-		}
-		s.tmpl = assertions.Template_FromStack(s.stacks[0], nil)
-		b, err := json.Marshal(s.tmpl.ToJSON())
-		if err != nil {
-			return err
-		}
-		var doc struct {
-			Resources map[string]resource `json:"Resources"`
-		}
-		if err := json.Unmarshal(b, &doc); err != nil {
-			return err
-		}
-		s.res = doc.Resources
-		return nil
-	}()
-	if s.err != nil {
-		tb.Fatal(s.err)
-	}
-	return s
-}
-
 // statements returns a role policy's statements by Sid.
 func statements(tb testing.TB, s *synthesized, roleID string) map[string]map[string]any {
 	tb.Helper()
@@ -114,7 +53,7 @@ func statements(tb testing.TB, s *synthesized, roleID string) map[string]map[str
 }
 
 func TestSyncResources(t *testing.T) {
-	s := synthSync(t, syncConfig)
+	s := synth(t, syncConfig)
 
 	t.Run("sync-only route has no rule or forwarder", func(t *testing.T) {
 		ids := s.routeIDs(t, "user-sync")
@@ -276,7 +215,7 @@ func TestSyncResources(t *testing.T) {
 }
 
 func TestSyncCDKNag(t *testing.T) {
-	s := synthSync(t, syncConfig)
+	s := synth(t, syncConfig)
 	for _, st := range s.stacks {
 		ann := assertions.Annotations_FromStack(st)
 		for _, e := range *ann.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {

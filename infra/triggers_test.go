@@ -3,8 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -38,66 +36,6 @@ const triggersConfig = `{
   ]
 }`
 
-var triggersCache = map[string]*synthesized{}
-
-// synthTriggers synthesizes a configuration with dummy forwarder and
-// trigger bootstraps side by side, as `make build` lays them out; later
-// calls share the result.
-func synthTriggers(tb testing.TB, raw string) *synthesized {
-	tb.Helper()
-	synthMu.Lock()
-	defer synthMu.Unlock()
-	if s, ok := triggersCache[raw]; ok {
-		if s.err != nil {
-			tb.Fatal(s.err)
-		}
-		return s
-	}
-	s := &synthesized{}
-	triggersCache[raw] = s
-	s.err = func() error {
-		cfg, err := config.Parse([]byte(raw))
-		if err != nil {
-			return err
-		}
-		s.cfg = cfg
-		root, err := os.MkdirTemp("", "cognito-events-build-")
-		if err != nil {
-			return err
-		}
-		for _, fn := range []string{"forwarder", "trigger"} {
-			if err := os.MkdirAll(filepath.Join(root, fn), 0o755); err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(root, fn, "bootstrap"), []byte("#!/bin/sh\n"), 0o755); err != nil {
-				return err
-			}
-		}
-		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(filepath.Join(root, "cdk.out"))})
-		s.stacks, err = AddStacks(app, cfg, filepath.Join(root, "forwarder"), "123456789012")
-		if err != nil {
-			return err
-		}
-		s.tmpl = assertions.Template_FromStack(s.stacks[0], nil)
-		b, err := json.Marshal(s.tmpl.ToJSON())
-		if err != nil {
-			return err
-		}
-		var doc struct {
-			Resources map[string]resource `json:"Resources"`
-		}
-		if err := json.Unmarshal(b, &doc); err != nil {
-			return err
-		}
-		s.res = doc.Resources
-		return nil
-	}()
-	if s.err != nil {
-		tb.Fatal(s.err)
-	}
-	return s
-}
-
 // prop returns the resource's property at a path of keys.
 func prop(r resource, path ...string) any {
 	var v any = r.Properties
@@ -112,7 +50,7 @@ func prop(r resource, path ...string) any {
 }
 
 func TestUserPool(t *testing.T) {
-	s := synthTriggers(t, triggersConfig)
+	s := synth(t, triggersConfig)
 	cases := []struct {
 		route           string
 		adminOnly       bool
@@ -182,7 +120,7 @@ func TestUserPool(t *testing.T) {
 }
 
 func TestTriggerPermission(t *testing.T) {
-	s := synthTriggers(t, triggersConfig)
+	s := synth(t, triggersConfig)
 	cases := []struct {
 		route     string
 		sourceArn any
@@ -217,7 +155,7 @@ func TestTriggerPermission(t *testing.T) {
 }
 
 func TestTriggerQueueAndFunctions(t *testing.T) {
-	s := synthTriggers(t, triggersConfig)
+	s := synth(t, triggersConfig)
 	queue := s.logicalID(t, "signups", "TriggerQueue")
 	dlq := s.logicalID(t, "signups", "DeadLetterQueue")
 	if got := prop(s.res[queue], "RedrivePolicy"); !jsonEqual(t, got, map[string]any{"deadLetterTargetArn": getAtt(dlq), "maxReceiveCount": 5}) {
@@ -279,7 +217,7 @@ func TestTriggerQueueAndFunctions(t *testing.T) {
 }
 
 func TestTriggerOutputsAndAlarms(t *testing.T) {
-	s := synthTriggers(t, triggersConfig)
+	s := synth(t, triggersConfig)
 	b, err := json.Marshal(s.tmpl.ToJSON())
 	if err != nil {
 		t.Fatal(err)
@@ -346,7 +284,7 @@ func TestTriggerOutputsAndAlarms(t *testing.T) {
 }
 
 func TestTriggersCDKNag(t *testing.T) {
-	s := synthTriggers(t, triggersConfig)
+	s := synth(t, triggersConfig)
 	ann := assertions.Annotations_FromStack(s.stacks[0])
 	for _, e := range *ann.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
 		t.Errorf("%s: %v", *e.Id, e.Entry.Data)
