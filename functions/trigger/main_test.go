@@ -54,6 +54,21 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
+// await returns the log once done accepts it, or after a few seconds: the
+// process writes its log line on its own, and the pipe from its stderr is
+// copied by another goroutine, so a line may land after the invocation's
+// answer.
+func (b *lockedBuffer) await(done func(log string) bool) string {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		s := b.String()
+		if done(s) || time.Now().After(deadline) {
+			return s
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // startTrigger runs the bootstrap under a local Runtime API with env only
 // and stops it at cleanup.
 func startTrigger(tb testing.TB, arn string, stderr io.Writer, env ...string) *lambdaruntime.Function {
@@ -167,11 +182,13 @@ func TestBootstrapEveryPayload(t *testing.T) {
 			}
 		})
 	}
-	if strings.Contains(stderr.String(), canary) {
-		t.Errorf("a secret reached the log:\n%s", stderr.String())
+	want := len(readFixtures(t))
+	log := stderr.await(func(s string) bool { return strings.Count(s, `"outcome":"delivered"`) >= want })
+	if strings.Contains(log, canary) {
+		t.Errorf("a secret reached the log:\n%s", log)
 	}
-	if n := strings.Count(stderr.String(), `"outcome":"delivered"`); n != len(readFixtures(t)) {
-		t.Errorf("%d delivered log lines, want one per payload:\n%s", n, stderr.String())
+	if n := strings.Count(log, `"outcome":"delivered"`); n != want {
+		t.Errorf("%d delivered log lines, want one per payload:\n%s", n, log)
 	}
 }
 
@@ -225,11 +242,15 @@ func TestBootstrapSinkDown(t *testing.T) {
 					t.Errorf("invocation %d took %v with a %v budget", i, took, budget)
 				}
 			}
-			if tc.outcome != "" && !strings.Contains(stderr.String(), `"outcome":"`+tc.outcome+`"`) {
-				t.Errorf("log lacks outcome %s:\n%s", tc.outcome, stderr.String())
+			log := stderr.String()
+			if tc.outcome != "" {
+				log = stderr.await(func(s string) bool { return strings.Count(s, `"outcome":"`+tc.outcome+`"`) >= 3 })
+				if !strings.Contains(log, `"outcome":"`+tc.outcome+`"`) {
+					t.Errorf("log lacks outcome %s:\n%s", tc.outcome, log)
+				}
 			}
-			if strings.Contains(stderr.String(), `"outcome":"delivered"`) {
-				t.Errorf("log claims a delivery:\n%s", stderr.String())
+			if strings.Contains(log, `"outcome":"delivered"`) {
+				t.Errorf("log claims a delivery:\n%s", log)
 			}
 		})
 	}
@@ -248,9 +269,18 @@ func TestBootstrapBadConfig(t *testing.T) {
 	if err != nil || !jsonEqual(resp, payload) {
 		t.Fatalf("Invoke = %v; want the payload back", err)
 	}
-	for _, want := range []string{"TRIGGER_BUDGET", "SINK_SQS_QUEUE_URL", `"outcome":"disabled"`} {
-		if !strings.Contains(stderr.String(), want) {
-			t.Errorf("log lacks %s:\n%s", want, stderr.String())
+	wants := []string{"TRIGGER_BUDGET", "SINK_SQS_QUEUE_URL", `"outcome":"disabled"`}
+	log := stderr.await(func(s string) bool {
+		for _, w := range wants {
+			if !strings.Contains(s, w) {
+				return false
+			}
+		}
+		return true
+	})
+	for _, want := range wants {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %s:\n%s", want, log)
 		}
 	}
 }
