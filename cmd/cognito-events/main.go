@@ -15,22 +15,22 @@ const (
 	exitUsage    = 2
 )
 
-const usage = `cognito-events turns Amazon Cognito user-pool CloudTrail records into CloudEvents.
+const usage = `cognito-events turns changes to Amazon Cognito user pools into CloudEvents.
 
 Usage:
   cognito-events <command> [flags] [arguments]
 
 Commands:
-  normalize   turn CloudTrail records (envelopes or bare records) into CloudEvents
-  patterns    print each route's EventBridge rule pattern
-  match       say which routes' rules match each event, and why not the others
-  sink        run a local CloudEvents receiver that prints what arrives
-  demo        run the synthesized rules and the real forwarder locally on the fixtures
-  replay      send records through a route's rule pattern and forwarder
-  backfill    recover a route's events from CloudTrail LookupEvents and deliver them
-  sync        send one CloudEvent per change to a user pool's users since the last run
-  demo-triggers  run a sign-up on cognito-local through the real trigger function and forwarder
+  normalize        turn CloudTrail records (envelopes or bare records) into CloudEvents
+  patterns         print each route's EventBridge rule pattern
+  match            say which routes' rules match each event, and why not the others
+  sink             run a local CloudEvents receiver that prints what arrives
+  demo             run the synthesized rules and the real forwarder locally on the fixtures
+  replay           send records through a route's rule pattern and forwarder
+  backfill         recover a route's events from CloudTrail LookupEvents and deliver them
+  sync             send one CloudEvent per change to a user pool's users since the last run
   attach-triggers  point an existing user pool's triggers at a triggers route's function, every other setting kept
+  demo-triggers    run a sign-up on cognito-local through the real trigger function and forwarder
 
 Run "cognito-events <command> --help" for a command's flags.
 `
