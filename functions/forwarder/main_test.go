@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -47,25 +46,6 @@ func startBootstrap(tb testing.TB, path string, stderr io.Writer, env ...string)
 	return f
 }
 
-// lockedBuffer is a bytes.Buffer the process's output goroutine and the
-// test can share.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestBootstrap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the bootstrap binary")
@@ -83,7 +63,7 @@ func TestBootstrap(t *testing.T) {
 			w.WriteHeader(http.StatusAccepted)
 		}))
 		defer sinkSrv.Close()
-		var stderr lockedBuffer
+		var stderr lambdatest.Output
 		start := time.Now()
 		f := startBootstrap(t, path, &stderr, "AWS_REGION=eu-west-1",
 			"SINK_KIND=http", "SINK_URL="+sinkSrv.URL, "SINK_ALLOW_INSECURE=true", "SINK_HTTP_MODE=binary")
@@ -121,7 +101,7 @@ func TestBootstrap(t *testing.T) {
 			w.WriteHeader(http.StatusAccepted)
 		}))
 		defer sinkSrv.Close()
-		var stderr lockedBuffer
+		var stderr lambdatest.Output
 		f := startBootstrap(t, path, &stderr, "AWS_REGION=eu-west-1", "FORWARDER_INPUT=sqs",
 			"SINK_KIND=http", "SINK_URL="+sinkSrv.URL, "SINK_ALLOW_INSECURE=true")
 		batch, err := json.Marshal(lambdaevents.SQSEvent{Records: []lambdaevents.SQSMessage{

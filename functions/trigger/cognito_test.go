@@ -18,6 +18,7 @@ import (
 	"github.com/cognito-events/cognito-events/internal/cesink"
 	"github.com/cognito-events/cognito-events/internal/emulator/cognitolocal"
 	"github.com/cognito-events/cognito-events/internal/lambdaruntime"
+	"github.com/cognito-events/cognito-events/internal/lambdaruntime/lambdatest"
 )
 
 // cognitoLocalTriggers are the triggers cognito-local calls; they all
@@ -38,7 +39,7 @@ func TestCognitoLocalFlows(t *testing.T) {
 	receiver := cesink.New(cesink.Options{})
 	sinkSrv := httptest.NewServer(receiver)
 	t.Cleanup(sinkSrv.Close)
-	var stderr lockedBuffer
+	var stderr lambdatest.Output
 	fn := startTrigger(t, "arn:aws:lambda:local:123456789012:function:trigger", &stderr,
 		"SINK_KIND=http", "SINK_URL="+sinkSrv.URL, "SINK_ALLOW_INSECURE=true")
 	front, err := lambdaruntime.StartInvokeAPI(map[string]lambdaruntime.Invoker{"trigger": fn})
@@ -50,7 +51,7 @@ func TestCognitoLocalFlows(t *testing.T) {
 	for _, tr := range cognitoLocalTriggers {
 		triggers[tr] = "trigger"
 	}
-	var emuOut lockedBuffer
+	var emuOut lambdatest.Output
 	emu := cognitolocal.Start(t, cognitolocal.Options{LambdaEndpoint: front.URL(), TriggerFunctions: triggers, Output: &emuOut})
 	t.Cleanup(func() {
 		if t.Failed() {

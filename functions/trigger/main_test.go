@@ -35,40 +35,6 @@ const (
 
 func TestMain(m *testing.M) { lambdatest.Main(m) }
 
-// lockedBuffer is a bytes.Buffer the process's output goroutine and the
-// test share.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// await returns the log once done accepts it, or after a few seconds: the
-// process writes its log line on its own, and the pipe from its stderr is
-// copied by another goroutine, so a line may land after the invocation's
-// answer.
-func (b *lockedBuffer) await(done func(log string) bool) string {
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		s := b.String()
-		if done(s) || time.Now().After(deadline) {
-			return s
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // startTrigger runs the bootstrap under a local Runtime API with env only
 // and stops it at cleanup.
 func startTrigger(tb testing.TB, arn string, stderr io.Writer, env ...string) *lambdaruntime.Function {
@@ -154,7 +120,7 @@ func TestBootstrapEveryPayload(t *testing.T) {
 		t.Skip("builds and runs the bootstrap binary")
 	}
 	q, endpoint := startFakeSQS(t)
-	var stderr lockedBuffer
+	var stderr lambdatest.Output
 	f := startTrigger(t, functionARN, &stderr, sqsEnv(endpoint)...)
 	for name, payload := range readFixtures(t) {
 		t.Run(name, func(t *testing.T) {
@@ -183,7 +149,7 @@ func TestBootstrapEveryPayload(t *testing.T) {
 		})
 	}
 	want := len(readFixtures(t))
-	log := stderr.await(func(s string) bool { return strings.Count(s, `"outcome":"delivered"`) >= want })
+	log := stderr.Await(func(s string) bool { return strings.Count(s, `"outcome":"delivered"`) >= want })
 	if strings.Contains(log, canary) {
 		t.Errorf("a secret reached the log:\n%s", log)
 	}
@@ -229,7 +195,7 @@ func TestBootstrapSinkDown(t *testing.T) {
 		{"refusing", refused, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var stderr lockedBuffer
+			var stderr lambdatest.Output
 			f := startTrigger(t, functionARN, &stderr, sqsEnv(tc.endpoint, "TRIGGER_BUDGET="+budget.String())...)
 			for i := range 3 {
 				start := time.Now()
@@ -244,7 +210,7 @@ func TestBootstrapSinkDown(t *testing.T) {
 			}
 			log := stderr.String()
 			if tc.outcome != "" {
-				log = stderr.await(func(s string) bool { return strings.Count(s, `"outcome":"`+tc.outcome+`"`) >= 3 })
+				log = stderr.Await(func(s string) bool { return strings.Count(s, `"outcome":"`+tc.outcome+`"`) >= 3 })
 				if !strings.Contains(log, `"outcome":"`+tc.outcome+`"`) {
 					t.Errorf("log lacks outcome %s:\n%s", tc.outcome, log)
 				}
@@ -262,7 +228,7 @@ func TestBootstrapBadConfig(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the bootstrap binary")
 	}
-	var stderr lockedBuffer
+	var stderr lambdatest.Output
 	f := startTrigger(t, functionARN, &stderr, "SINK_KIND=sqs", "TRIGGER_BUDGET=forever")
 	payload := readFixtures(t)["PreSignUp_SignUp"]
 	resp, err := f.Invoke(context.Background(), payload)
@@ -270,7 +236,7 @@ func TestBootstrapBadConfig(t *testing.T) {
 		t.Fatalf("Invoke = %v; want the payload back", err)
 	}
 	wants := []string{"TRIGGER_BUDGET", "SINK_SQS_QUEUE_URL", `"outcome":"disabled"`}
-	log := stderr.await(func(s string) bool {
+	log := stderr.Await(func(s string) bool {
 		for _, w := range wants {
 			if !strings.Contains(s, w) {
 				return false

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/internal/lambdaruntime/lambdatest"
 )
 
 const testARN = "arn:aws:lambda:eu-west-1:111122223333:function:trigger"
@@ -29,7 +30,7 @@ func lambdaCtx() context.Context {
 func TestHandleEveryPayload(t *testing.T) {
 	for _, f := range fixtures(t) {
 		t.Run(f.name, func(t *testing.T) {
-			var logs lockedBuffer
+			var logs lambdatest.Output
 			s := &fakeSender{}
 			e := &Emitter{Sender: s, SinkKind: "fake", Budget: time.Second, ClientMetadataAllow: []string{"locale"}, Log: jsonLogger(&logs)}
 			got, err := e.Handle(lambdaCtx(), f.data)
@@ -74,21 +75,21 @@ func TestHandleNeverFails(t *testing.T) {
 	t.Cleanup(func() { close(hang) })
 	for _, tc := range []struct {
 		name    string
-		emitter func(log *lockedBuffer) *Emitter
+		emitter func(log *lambdatest.Output) *Emitter
 		want    Outcome
 	}{
-		{"sink refuses", func(l *lockedBuffer) *Emitter {
+		{"sink refuses", func(l *lambdatest.Output) *Emitter {
 			return &Emitter{Sender: &fakeSender{err: errors.New("403 forbidden")}, Budget: budget, Log: jsonLogger(l)}
 		}, OutcomeFailed},
-		{"sink ignores its context and hangs", func(l *lockedBuffer) *Emitter {
+		{"sink ignores its context and hangs", func(l *lambdatest.Output) *Emitter {
 			return &Emitter{Sender: &fakeSender{release: hang}, Budget: budget, Log: jsonLogger(l)}
 		}, OutcomeTimeout},
-		{"configuration unusable", func(l *lockedBuffer) *Emitter {
+		{"configuration unusable", func(l *lambdatest.Output) *Emitter {
 			return &Emitter{Disabled: errors.New("TRIGGER_BUDGET: bad"), Budget: budget, Log: jsonLogger(l)}
 		}, OutcomeDisabled},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var logs lockedBuffer
+			var logs lambdatest.Output
 			e := tc.emitter(&logs)
 			start := time.Now()
 			got, err := e.Handle(lambdaCtx(), payload)
@@ -142,7 +143,7 @@ func TestHandleRealSinks(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
-			var logs lockedBuffer
+			var logs lambdatest.Output
 			e := New(context.Background(), cfg, nil, func(string) string { return "" }, jsonLogger(&logs))
 			start := time.Now()
 			got, err := e.Handle(lambdaCtx(), payload)
@@ -169,7 +170,7 @@ func TestNewDisabledByBadConfig(t *testing.T) {
 	if !errors.Is(err, ErrInvalid) {
 		t.Fatalf("Load error %v, want ErrInvalid", err)
 	}
-	var logs lockedBuffer
+	var logs lambdatest.Output
 	e := New(context.Background(), cfg, err, nil, jsonLogger(&logs))
 	if e.Sender != nil || e.Disabled == nil {
 		t.Fatalf("emitter %+v should be disabled", e)
@@ -194,7 +195,7 @@ func FuzzHandle(f *testing.F) {
 	f.Add([]byte(`{"triggerSource":""}`))
 	f.Add([]byte(`null`))
 	f.Fuzz(func(t *testing.T, payload []byte) {
-		var logs lockedBuffer
+		var logs lambdatest.Output
 		s := &fakeSender{}
 		e := &Emitter{Sender: s, Budget: time.Second, Log: jsonLogger(&logs)}
 		got, err := e.Handle(lambdaCtx(), payload)

@@ -63,10 +63,16 @@ func Shared(tb testing.TB) *Server {
 // Main runs the tests and stops the shared server: call it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
+	StopShared()
+	os.Exit(code)
+}
+
+// StopShared stops the shared server if one was started; a TestMain that
+// has other cleanup to do calls it after m.Run instead of Main.
+func StopShared() {
 	if shared != nil {
 		shared.Stop()
 	}
-	os.Exit(code)
 }
 
 func freePort() (int, error) {

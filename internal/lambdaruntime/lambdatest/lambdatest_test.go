@@ -3,7 +3,9 @@ package lambdatest
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestMain(m *testing.M) { Main(m) }
@@ -48,4 +50,18 @@ func (f *fakeTB) Helper() {}
 func (f *fakeTB) Fatalf(string, ...any) {
 	f.failed = true
 	panic("fatal")
+}
+
+func TestOutputAwait(t *testing.T) {
+	var o Output
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		o.Write([]byte("late line\n"))
+	}()
+	if got := o.Await(func(s string) bool { return strings.Contains(s, "late line") }); !strings.Contains(got, "late line") {
+		t.Fatalf("Await = %q, want the late line", got)
+	}
+	if got := o.String(); got != "late line\n" {
+		t.Fatalf("String = %q", got)
+	}
 }
