@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -81,4 +82,24 @@ func archiveRetention(days int) awscdk.Duration {
 		return nil // kept indefinitely
 	}
 	return awscdk.Duration_Days(jsii.Number(days))
+}
+
+// alarmer returns a function that adds an alarm under scope: it fires as
+// soon as the metric reaches 1 in a period, treats missing data as fine,
+// carries prefix and the description, and notifies action (nil: no one).
+// Every alarm of the app means "an event may not have arrived".
+func alarmer(scope constructs.Construct, prefix string, action awscloudwatch.IAlarmAction) func(id string, metric awscloudwatch.IMetric, description string) {
+	return func(id string, metric awscloudwatch.IMetric, description string) {
+		a := awscloudwatch.NewAlarm(scope, jsii.String(id), &awscloudwatch.AlarmProps{
+			Metric:             metric,
+			Threshold:          jsii.Number(1),
+			EvaluationPeriods:  jsii.Number(1),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+			AlarmDescription:   jsii.String(prefix + ": " + description),
+		})
+		if action != nil {
+			a.AddAlarmAction(action)
+		}
+	}
 }

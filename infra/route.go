@@ -248,19 +248,7 @@ func newRole(scope constructs.Construct, r *config.Route) awsiam.Role {
 // rule's failed invocations.
 func newAlarms(scope constructs.Construct, r *config.Route, fn awslambda.Function, rules []awsevents.Rule, dlq, failureQueue awssqs.Queue, action awscloudwatch.IAlarmAction) {
 	five := awscdk.Duration_Minutes(jsii.Number(5))
-	alarm := func(id string, metric awscloudwatch.IMetric, description string) {
-		a := awscloudwatch.NewAlarm(scope, jsii.String(id), &awscloudwatch.AlarmProps{
-			Metric:             metric,
-			Threshold:          jsii.Number(1),
-			EvaluationPeriods:  jsii.Number(1),
-			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-			AlarmDescription:   jsii.String(fmt.Sprintf("cognito-events route %s: %s", r.Name, description)),
-		})
-		if action != nil {
-			a.AddAlarmAction(action)
-		}
-	}
+	alarm := alarmer(scope, "cognito-events route "+r.Name, action)
 	alarm("DeadLetterQueueAlarm", dlq.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")}),
 		"events in the dead-letter queue: EventBridge or the buffer could not deliver them")
 	if failureQueue != nil {

@@ -219,19 +219,7 @@ func suppressEnrichPools(role awsiam.Role) {
 // throttled runs.
 func newSyncAlarms(scope constructs.Construct, r *config.Route, s *Sync, ownDLQ bool, action awscloudwatch.IAlarmAction) {
 	five := awscdk.Duration_Minutes(jsii.Number(5))
-	alarm := func(id string, metric awscloudwatch.IMetric, description string) {
-		a := awscloudwatch.NewAlarm(scope, jsii.String(id), &awscloudwatch.AlarmProps{
-			Metric:             metric,
-			Threshold:          jsii.Number(1),
-			EvaluationPeriods:  jsii.Number(1),
-			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-			AlarmDescription:   jsii.String(fmt.Sprintf("cognito-events user sync of route %s: %s", r.Name, description)),
-		})
-		if action != nil {
-			a.AddAlarmAction(action)
-		}
-	}
+	alarm := alarmer(scope, "cognito-events user sync of route "+r.Name, action)
 	maxVisible := &awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")}
 	sum := &awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}
 	alarm("FunctionErrorsAlarm", s.Function.MetricErrors(sum), "sync runs failed; Lambda retries them, and the next run goes on from the last checkpoint")

@@ -210,19 +210,7 @@ func triggerNames(events []config.Trigger) string {
 // answered before failing) and forwarder errors.
 func newTriggerAlarms(scope constructs.Construct, r *config.Route, out *TriggerRoute, action awscloudwatch.IAlarmAction) {
 	five := awscdk.Duration_Minutes(jsii.Number(5))
-	alarm := func(id string, metric awscloudwatch.IMetric, description string) {
-		a := awscloudwatch.NewAlarm(scope, jsii.String(id), &awscloudwatch.AlarmProps{
-			Metric:             metric,
-			Threshold:          jsii.Number(1),
-			EvaluationPeriods:  jsii.Number(1),
-			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-			AlarmDescription:   jsii.String(fmt.Sprintf("cognito-events triggers route %s: %s", r.Name, description)),
-		})
-		if action != nil {
-			a.AddAlarmAction(action)
-		}
-	}
+	alarm := alarmer(scope, "cognito-events triggers route "+r.Name, action)
 	alarm("DeadLetterQueueAlarm", out.DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")}),
 		"trigger events in the dead-letter queue: the forwarder could not deliver them")
 	alarm("TriggerErrorsAlarm", out.TriggerFunction.MetricErrors(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}),
