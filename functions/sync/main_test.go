@@ -13,12 +13,12 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/cognito-events/cognito-events/internal/cesink"
 	"github.com/cognito-events/cognito-events/internal/emulator/moto"
 	"github.com/cognito-events/cognito-events/internal/lambdaruntime"
 	"github.com/cognito-events/cognito-events/internal/lambdaruntime/lambdatest"
+	"github.com/cognito-events/cognito-events/internal/usersync"
 )
 
 // The bootstrap test builds the real binary and runs it under a local
@@ -58,18 +58,7 @@ func seed(tb testing.TB, srv *moto.Server, users ...string) (pool, table string)
 	table = "sync-state-" + strings.ToLower(strings.ReplaceAll(tb.Name(), "/", "-"))
 	d := dynamodb.NewFromConfig(srv.Config())
 	moto.Retry(tb, "creating table", func(ctx context.Context) error {
-		_, err := d.CreateTable(ctx, &dynamodb.CreateTableInput{
-			TableName: aws.String(table),
-			AttributeDefinitions: []ddbtypes.AttributeDefinition{
-				{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS},
-				{AttributeName: aws.String("sk"), AttributeType: ddbtypes.ScalarAttributeTypeS},
-			},
-			KeySchema: []ddbtypes.KeySchemaElement{
-				{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash},
-				{AttributeName: aws.String("sk"), KeyType: ddbtypes.KeyTypeRange},
-			},
-			BillingMode: ddbtypes.BillingModePayPerRequest,
-		})
+		_, err := d.CreateTable(ctx, usersync.TableInput(table))
 		return err
 	}, moto.IsExists)
 	return pool, table

@@ -23,6 +23,25 @@ type DynamoAPI interface {
 
 var _ DynamoAPI = (*dynamodb.Client)(nil)
 
+// TableInput is the CreateTable request of a state table named name, of
+// the schema DynamoStore reads and writes: string partition key "pk" and
+// sort key "sk", billed on demand. The stack creates the deployed table
+// with the same keys; tests and local runs create theirs with this.
+func TableInput(name string) *dynamodb.CreateTableInput {
+	return &dynamodb.CreateTableInput{
+		TableName: aws.String(name),
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{
+			{AttributeName: aws.String(ddbPK), AttributeType: ddbtypes.ScalarAttributeTypeS},
+			{AttributeName: aws.String(ddbSK), AttributeType: ddbtypes.ScalarAttributeTypeS},
+		},
+		KeySchema: []ddbtypes.KeySchemaElement{
+			{AttributeName: aws.String(ddbPK), KeyType: ddbtypes.KeyTypeHash},
+			{AttributeName: aws.String(ddbSK), KeyType: ddbtypes.KeyTypeRange},
+		},
+		BillingMode: ddbtypes.BillingModePayPerRequest,
+	}
+}
+
 // Attribute names of the table (doc.go lists the items).
 const (
 	ddbPK        = "pk"

@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/cognito-events/cognito-events/internal/emulator/moto"
 )
@@ -22,18 +21,7 @@ func motoTable(tb testing.TB) *DynamoStore {
 	api := dynamodb.NewFromConfig(srv.Config())
 	name := "sync-" + strings.NewReplacer("/", "-", " ", "_").Replace(tb.Name())
 	moto.Retry(tb, "creating table", func(ctx context.Context) error {
-		_, err := api.CreateTable(ctx, &dynamodb.CreateTableInput{
-			TableName: aws.String(name),
-			AttributeDefinitions: []ddbtypes.AttributeDefinition{
-				{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS},
-				{AttributeName: aws.String("sk"), AttributeType: ddbtypes.ScalarAttributeTypeS},
-			},
-			KeySchema: []ddbtypes.KeySchemaElement{
-				{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash},
-				{AttributeName: aws.String("sk"), KeyType: ddbtypes.KeyTypeRange},
-			},
-			BillingMode: ddbtypes.BillingModePayPerRequest,
-		})
+		_, err := api.CreateTable(ctx, TableInput(name))
 		return err
 	}, moto.IsExists)
 	return &DynamoStore{API: api, Table: name}
