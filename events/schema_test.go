@@ -40,22 +40,29 @@ func TestDataSchema(t *testing.T) {
 	}
 }
 
-func compileDataSchema(tb testing.TB) *jsonschema.Schema {
+// compileSchema compiles one of the package's embedded JSON Schemas (doc,
+// published at url), asserting formats as the tests want.
+func compileSchema(tb testing.TB, url string, doc []byte) *jsonschema.Schema {
 	tb.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(DataSchemaJSON))
+	d, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
 	if err != nil {
-		tb.Fatalf("reading schema: %v", err)
+		tb.Fatalf("reading schema %s: %v", url, err)
 	}
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	if err := c.AddResource(DataSchema, doc); err != nil {
-		tb.Fatalf("adding schema: %v", err)
+	if err := c.AddResource(url, d); err != nil {
+		tb.Fatalf("adding schema %s: %v", url, err)
 	}
-	s, err := c.Compile(DataSchema)
+	s, err := c.Compile(url)
 	if err != nil {
-		tb.Fatalf("compiling schema: %v", err)
+		tb.Fatalf("compiling schema %s: %v", url, err)
 	}
 	return s
+}
+
+func compileDataSchema(tb testing.TB) *jsonschema.Schema {
+	tb.Helper()
+	return compileSchema(tb, DataSchema, DataSchemaJSON)
 }
 
 // TestSchemaRejects proves the schema is not vacuous: documents that break

@@ -51,20 +51,7 @@ func loadTriggerFixtures(tb testing.TB) []triggerFixture {
 
 func compileTriggerSchema(tb testing.TB) *jsonschema.Schema {
 	tb.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(TriggerSchemaJSON))
-	if err != nil {
-		tb.Fatalf("reading trigger schema: %v", err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource(TriggerDataSchema, doc); err != nil {
-		tb.Fatalf("adding trigger schema: %v", err)
-	}
-	s, err := c.Compile(TriggerDataSchema)
-	if err != nil {
-		tb.Fatalf("compiling trigger schema: %v", err)
-	}
-	return s
+	return compileSchema(tb, TriggerDataSchema, TriggerSchemaJSON)
 }
 
 // TestBuildTriggerGolden builds the event of every fixture, checks it and

@@ -206,20 +206,7 @@ func TestUserTriggerMeshShape(t *testing.T) {
 
 func compileUserSchema(tb testing.TB) *jsonschema.Schema {
 	tb.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(UserDataSchemaJSON))
-	if err != nil {
-		tb.Fatalf("reading user schema: %v", err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource(UserDataSchema, doc); err != nil {
-		tb.Fatalf("adding user schema: %v", err)
-	}
-	s, err := c.Compile(UserDataSchema)
-	if err != nil {
-		tb.Fatalf("compiling user schema: %v", err)
-	}
-	return s
+	return compileSchema(tb, UserDataSchema, UserDataSchemaJSON)
 }
 
 // FuzzNewUserEvent: any record decoded from JSON either makes a valid event
