@@ -3,7 +3,6 @@ package sink
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -106,15 +105,15 @@ func newEventBridge(_ context.Context, s *Settings, d Deps) (Sink, error) {
 }
 
 var (
-	busNameRE = regexp.MustCompile(`^[A-Za-z0-9/._-]{1,256}$`)
-	busARNRE  = regexp.MustCompile(`^` + partitionRE + `:events:[a-z0-9-]+:\d{12}:event-bus/[A-Za-z0-9/._-]{1,256}$`)
+	busNameRE = lazyRE(`^[A-Za-z0-9/._-]{1,256}$`)
+	busARNRE  = lazyRE(`^` + partitionRE + `:events:[a-z0-9-]+:\d{12}:event-bus/[A-Za-z0-9/._-]{1,256}$`)
 )
 
 func validateEventBridge(d *Declaration) error {
 	if d.Bus == "" {
 		return fmt.Errorf("sink.bus: required for kind eventbridge: a bus name or ARN")
 	}
-	if !busNameRE.MatchString(d.Bus) && !busARNRE.MatchString(d.Bus) {
+	if !busNameRE().MatchString(d.Bus) && !busARNRE().MatchString(d.Bus) {
 		return fmt.Errorf("sink.bus: %q is neither an event bus name nor an event bus ARN (arn:aws:events:region:account:event-bus/name)", d.Bus)
 	}
 	if strings.HasPrefix(d.Source, "aws.") {

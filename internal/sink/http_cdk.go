@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -53,12 +52,12 @@ type AuthKeys struct {
 }
 
 var (
-	secretARNRE   = regexp.MustCompile(`^` + partitionRE + `:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
-	paramARNRE    = regexp.MustCompile(`^` + partitionRE + `:ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9/_.-]+$`)
-	paramNameRE   = regexp.MustCompile(`^(/[A-Za-z0-9_.-]+)+$`)
-	executeAPIRE  = regexp.MustCompile(`^` + partitionRE + `:execute-api:[a-z0-9-]+:\d{12}:[A-Za-z0-9]+/.+$`)
-	lambdaARNRE   = regexp.MustCompile(`^` + partitionRE + `:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$`)
-	headerTokenRE = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+	secretARNRE   = lazyRE(`^` + partitionRE + `:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
+	paramARNRE    = lazyRE(`^` + partitionRE + `:ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9/_.-]+$`)
+	paramNameRE   = lazyRE(`^(/[A-Za-z0-9_.-]+)+$`)
+	executeAPIRE  = lazyRE(`^` + partitionRE + `:execute-api:[a-z0-9-]+:\d{12}:[A-Za-z0-9]+/.+$`)
+	lambdaARNRE   = lazyRE(`^` + partitionRE + `:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$`)
+	headerTokenRE = lazyRE("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 )
 
 // credentialHeaders are header names that carry credentials; they belong in
@@ -117,7 +116,7 @@ func validateHTTP(d *Declaration) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if !headerTokenRE.MatchString(name) {
+		if !headerTokenRE().MatchString(name) {
 			return fmt.Errorf("sink.headers: %q is not a valid header name", name)
 		}
 		lower := strings.ToLower(name)
@@ -144,14 +143,14 @@ func (a *AuthKeys) validate() error {
 		// Do not echo the value: a user may have pasted the credential itself.
 		return fmt.Errorf("sink.auth.secret: not a Secrets Manager secret ARN (arn:aws:secretsmanager:region:account:secret:name), an SSM parameter name (/path/name) or an SSM parameter ARN (arn:aws:ssm:region:account:parameter/name); the value is not shown in case it is a credential")
 	}
-	if a.SecretKMSKeyARN != "" && !kmsKeyARNRE.MatchString(a.SecretKMSKeyARN) {
+	if a.SecretKMSKeyARN != "" && !kmsKeyARNRE().MatchString(a.SecretKMSKeyARN) {
 		return fmt.Errorf("sink.auth.secretKmsKeyArn: %q is not a KMS key ARN (arn:aws:kms:region:account:key/id)", a.SecretKMSKeyARN)
 	}
 	if a.Header != "" {
 		if a.Type != AuthAPIKey {
 			return fmt.Errorf("sink.auth.header: only for auth type apikey")
 		}
-		if !headerTokenRE.MatchString(a.Header) {
+		if !headerTokenRE().MatchString(a.Header) {
 			return fmt.Errorf("sink.auth.header: %q is not a valid header name", a.Header)
 		}
 	}
@@ -174,11 +173,11 @@ func (a *AuthKeys) validate() error {
 	if a.Type == AuthSigV4 {
 		switch a.SigV4Service {
 		case SigV4ExecuteAPI:
-			if !executeAPIRE.MatchString(a.InvokeARN) {
+			if !executeAPIRE().MatchString(a.InvokeARN) {
 				return fmt.Errorf("sink.auth.invokeArn: required for sigv4 with service execute-api: the API's execute-api ARN (arn:aws:execute-api:region:account:api-id/stage/METHOD/path), got %q", a.InvokeARN)
 			}
 		case SigV4Lambda:
-			if !lambdaARNRE.MatchString(a.InvokeARN) {
+			if !lambdaARNRE().MatchString(a.InvokeARN) {
 				return fmt.Errorf("sink.auth.invokeArn: required for sigv4 with service lambda: the function URL's function ARN (arn:aws:lambda:region:account:function:name), got %q", a.InvokeARN)
 			}
 		default:
@@ -203,9 +202,9 @@ const (
 // name or ARN, or "" when it is neither.
 func secretKind(ref string) string {
 	switch {
-	case secretARNRE.MatchString(ref):
+	case secretARNRE().MatchString(ref):
 		return secretsManager
-	case paramARNRE.MatchString(ref), paramNameRE.MatchString(ref):
+	case paramARNRE().MatchString(ref), paramNameRE().MatchString(ref):
 		return ssmParameter
 	}
 	return ""
@@ -261,7 +260,7 @@ func httpStatements(d *Declaration) []Statement {
 }
 
 // regionRE matches an AWS region name such as us-east-1.
-var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+var regionRE = lazyRE(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 
 // ValidRegion reports whether s has the shape of an AWS region name.
-func ValidRegion(s string) bool { return regionRE.MatchString(s) }
+func ValidRegion(s string) bool { return regionRE().MatchString(s) }

@@ -3,7 +3,6 @@ package sink
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -76,13 +75,13 @@ func newSNS(_ context.Context, s *Settings, d Deps) (Sink, error) {
 	}, nil
 }
 
-var topicARNRE = regexp.MustCompile(`^` + partitionRE + `:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
+var topicARNRE = lazyRE(`^` + partitionRE + `:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
 
 func validateSNS(d *Declaration) error {
 	if d.TopicARN == "" {
 		return fmt.Errorf("sink.topicArn: required for kind sns")
 	}
-	if !topicARNRE.MatchString(d.TopicARN) {
+	if !topicARNRE().MatchString(d.TopicARN) {
 		return fmt.Errorf("sink.topicArn: %q is not an SNS topic ARN (arn:aws:sns:region:account:name)", d.TopicARN)
 	}
 	return nil

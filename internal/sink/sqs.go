@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -79,13 +78,13 @@ func newSQS(_ context.Context, s *Settings, d Deps) (Sink, error) {
 	}, nil
 }
 
-var queueURLRE = regexp.MustCompile(`^https://sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/(\d{12})/([A-Za-z0-9_-]{1,80}(\.fifo)?)$`)
+var queueURLRE = lazyRE(`^https://sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/(\d{12})/([A-Za-z0-9_-]{1,80}(\.fifo)?)$`)
 
 func validateSQS(d *Declaration) error {
 	if d.QueueURL == "" {
 		return fmt.Errorf("sink.queueUrl: required for kind sqs")
 	}
-	if !queueURLRE.MatchString(d.QueueURL) {
+	if !queueURLRE().MatchString(d.QueueURL) {
 		return fmt.Errorf("sink.queueUrl: %q is not an SQS queue URL (https://sqs.region.amazonaws.com/account/name)", d.QueueURL)
 	}
 	return nil
@@ -93,7 +92,7 @@ func validateSQS(d *Declaration) error {
 
 // queueARN turns a validated queue URL into the queue's ARN.
 func queueARN(queueURL string) string {
-	m := queueURLRE.FindStringSubmatch(queueURL)
+	m := queueURLRE().FindStringSubmatch(queueURL)
 	if m == nil {
 		return ""
 	}
