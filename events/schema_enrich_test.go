@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // enrichedUserJSON is data.user as the forwarder's enrichment writes it.
@@ -59,19 +57,9 @@ func TestDataEnriched(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := addEnrichment(t, ev.Data, tt.fields)
-			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-			if err != nil {
-				t.Fatalf("data is not JSON: %v", err)
-			}
-			if err := schema.Validate(doc); err != nil {
-				t.Fatalf("enriched data does not match the schema: %v\ndata: %s", err, data)
-			}
+			checkSchema(t, schema, "data.v1.json", data)
 			var d Data
-			dec := json.NewDecoder(bytes.NewReader(data))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&d); err != nil {
-				t.Fatalf("enriched data does not decode into Data: %v\ndata: %s", err, data)
-			}
+			decodeStrict(t, data, &d)
 			if !reflect.DeepEqual(d.User, tt.wantUser) {
 				t.Errorf("User = %+v, want %+v", d.User, tt.wantUser)
 			}
@@ -87,10 +75,9 @@ func TestDataEnriched(t *testing.T) {
 				t.Fatalf("encoding Data: %v", err)
 			}
 			var again Data
-			dec = json.NewDecoder(bytes.NewReader(b))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&again); err != nil || !reflect.DeepEqual(again.User, d.User) || !reflect.DeepEqual(again.UserLookup, d.UserLookup) {
-				t.Errorf("round trip: %v; user %+v lookup %+v, want %+v %+v", err, again.User, again.UserLookup, d.User, d.UserLookup)
+			decodeStrict(t, b, &again)
+			if !reflect.DeepEqual(again.User, d.User) || !reflect.DeepEqual(again.UserLookup, d.UserLookup) {
+				t.Errorf("round trip: user %+v lookup %+v, want %+v %+v", again.User, again.UserLookup, d.User, d.UserLookup)
 			}
 		})
 	}

@@ -20,19 +20,9 @@ func TestDataSchema(t *testing.T) {
 			continue
 		}
 		t.Run(f.name, func(t *testing.T) {
-			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(ev.Data))
-			if err != nil {
-				t.Fatalf("data is not JSON: %v", err)
-			}
-			if err := schema.Validate(doc); err != nil {
-				t.Fatalf("data does not match the schema: %v\ndata: %s", err, ev.Data)
-			}
+			checkSchema(t, schema, "data.v1.json", ev.Data)
 			var d Data
-			dec := json.NewDecoder(bytes.NewReader(ev.Data))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&d); err != nil {
-				t.Fatalf("data does not decode into Data: %v", err)
-			}
+			decodeStrict(t, ev.Data, &d)
 			if d.Call.EventID != ev.ID || d.Call.EventName != ev.EventName || d.Resource.Type != ev.ResourceType || d.Resource.UserPoolID != ev.UserPoolID {
 				t.Errorf("data disagrees with the attributes: call %+v resource %+v, event %+v", d.Call, d.Resource, ev)
 			}
@@ -58,6 +48,30 @@ func compileSchema(tb testing.TB, url string, doc []byte) *jsonschema.Schema {
 		tb.Fatalf("compiling schema %s: %v", url, err)
 	}
 	return s
+}
+
+// checkSchema fails tb unless data is JSON that schema accepts; name says
+// which schema in the message.
+func checkSchema(tb testing.TB, schema *jsonschema.Schema, name string, data []byte) {
+	tb.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		tb.Fatalf("data is not JSON: %v", err)
+	}
+	if err := schema.Validate(doc); err != nil {
+		tb.Fatalf("data does not match %s: %v\ndata: %s", name, err, data)
+	}
+}
+
+// decodeStrict decodes data into v, failing tb on an unknown field: the
+// typed models must cover every key the schema allows.
+func decodeStrict(tb testing.TB, data []byte, v any) {
+	tb.Helper()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		tb.Fatalf("data does not decode into %T: %v", v, err)
+	}
 }
 
 func compileDataSchema(tb testing.TB) *jsonschema.Schema {
