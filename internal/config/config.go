@@ -182,10 +182,14 @@ type Delivery struct {
 }
 
 // Parse reads a configuration from JSON (the value of the context key),
-// applies the defaults and validates it. Unknown keys are errors, so a typo
-// does not silently fall back to a default. Every validation error wraps
+// applies the defaults and validates it. Unknown keys are errors, compared
+// exactly, case included (strict.go), so a typo does not silently fall
+// back to a default. Every validation error wraps
 // ErrInvalid and names the route and field at fault.
 func Parse(data []byte) (*Config, error) {
+	if err := checkKeys(data, &Config{}); err != nil {
+		return nil, fmt.Errorf("%w: reading %q: %w", ErrInvalid, ContextKey, err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var c Config
