@@ -2,14 +2,13 @@ package events
 
 import (
 	"bytes"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Schema of the data of events made from Cognito Lambda triggers.
@@ -32,6 +31,25 @@ var TriggerSchemaJSON []byte
 // Cognito user-pool trigger payload (not a JSON object, a header field of
 // the wrong type, or no triggerSource).
 var ErrNotTrigger = errors.New("not a Cognito user-pool trigger payload")
+
+// ErrNoTriggerID is returned by BuildTrigger when TriggerOptions.ID is
+// empty: a trigger event's id is the invocation's, never the payload's.
+var ErrNoTriggerID = errors.New("no invocation id for the trigger event")
+
+// TriggerOutcome is what the function answered Cognito: data.outcome.
+type TriggerOutcome string
+
+// The outcomes of a trigger invocation.
+const (
+	// TriggerAccepted: the function returned a response; Cognito goes on.
+	TriggerAccepted TriggerOutcome = "accepted"
+	// TriggerRejected: the function returned an error; Cognito stops the
+	// flow (sign-up refused, sign-in failed) and shows the error's message.
+	TriggerRejected TriggerOutcome = "rejected"
+)
+
+// maxTriggerError bounds data.error, in bytes.
+const maxTriggerError = 1024
 
 // TriggerPayload is the part of a Cognito user-pool Lambda trigger payload
 // that BuildTrigger reads: the header every trigger shares (aws-lambda-go's
@@ -83,10 +101,34 @@ type TriggerData struct {
 	// UserNotFound is request.userNotFound (authentication challenges,
 	// PreAuthentication).
 	UserNotFound *bool `json:"userNotFound,omitempty"`
+	// Outcome says whether the function accepted the call (returned a
+	// response) or rejected it (returned an error).
+	Outcome TriggerOutcome `json:"outcome"`
+	// Error is the handler's error message when Outcome is rejected,
+	// cut at 1,024 bytes.
+	Error string `json:"error,omitempty"`
+	// AutoConfirmUser, AutoVerifyEmail and AutoVerifyPhone are the flags
+	// of the function's response (PreSignUp), when it has them.
+	AutoConfirmUser *bool `json:"autoConfirmUser,omitempty"`
+	AutoVerifyEmail *bool `json:"autoVerifyEmail,omitempty"`
+	AutoVerifyPhone *bool `json:"autoVerifyPhone,omitempty"`
 }
 
 // TriggerOptions are what BuildTrigger needs besides the payload.
 type TriggerOptions struct {
+	// ID is the event's id: the invocation's Lambda request id
+	// (lambdacontext's AwsRequestID). Required.
+	ID string
+	// Outcome is the function's answer; "" means TriggerAccepted.
+	Outcome TriggerOutcome
+	// Error is the handler's error message, carried when Outcome is
+	// TriggerRejected.
+	Error string
+	// Response is the JSON document the function answered Cognito with
+	// (the payload itself for the pass-through function); the event
+	// carries its response's autoConfirmUser, autoVerifyEmail and
+	// autoVerifyPhone, nothing else of it. Nil when rejected.
+	Response []byte
 	// FunctionARN is the ARN of the invoked function (the Lambda context's
 	// InvokedFunctionArn): the account and partition of the pool ARN.
 	FunctionARN string
@@ -106,10 +148,13 @@ type TriggerOptions struct {
 // opts.FunctionARN), subject user/<sub> when request.userAttributes holds
 // the sub, dataschema TriggerDataSchema and data a TriggerData.
 //
-// The id is a function of the payload alone (a SHA-256 of its compact
-// form, shaped as a UUID), so each of Cognito's retries of an invocation
-// carries the same id; so do two invocations with identical payloads. Any
-// triggerSource is accepted. Errors wrap ErrNotTrigger.
+// The id is opts.ID, the invocation's Lambda request id: never a function
+// of the payload, so two sign-ins with identical payloads are two events,
+// and no id can be traced back to a password or a code. Cognito's retry
+// of an invocation is a new invocation with a new id (at-least-once). No
+// part of the event is read from the request's secrets (password,
+// challengeAnswer, privateChallengeParameters, codes, tokens). Any
+// triggerSource is accepted. Errors wrap ErrNotTrigger or ErrNoTriggerID.
 func BuildTrigger(payload []byte, opts TriggerOptions) (*Event, error) {
 	var p TriggerPayload
 	if err := json.Unmarshal(payload, &p); err != nil {
@@ -117,6 +162,9 @@ func BuildTrigger(payload []byte, opts TriggerOptions) (*Event, error) {
 	}
 	if p.TriggerSource == "" {
 		return nil, fmt.Errorf("reading trigger payload: %w: triggerSource is missing", ErrNotTrigger)
+	}
+	if opts.ID == "" {
+		return nil, fmt.Errorf("building the %s event: %w", p.TriggerSource, ErrNoTriggerID)
 	}
 	data := TriggerData{
 		TriggerSource:  p.TriggerSource,
@@ -129,6 +177,7 @@ func BuildTrigger(payload []byte, opts TriggerOptions) (*Event, error) {
 		ClientMetadata: map[string]string{},
 	}
 	readRequest(&data, p.Request, &opts)
+	readOutcome(&data, &opts)
 	doc, err := json.Marshal(&data)
 	if err != nil {
 		return nil, fmt.Errorf("writing trigger data: %w", err)
@@ -151,7 +200,7 @@ func BuildTrigger(payload []byte, opts TriggerOptions) (*Event, error) {
 		resource = "userpool/" + pool
 	}
 	ev := &Event{
-		ID:           triggerID(payload),
+		ID:           opts.ID,
 		Source:       "arn:" + part + ":cognito-idp:" + region + ":" + account + ":" + resource,
 		Time:         opts.Time,
 		EventName:    p.TriggerSource,
@@ -221,22 +270,41 @@ func optBool(v json.RawMessage) *bool {
 	return &b
 }
 
-// triggerID is the id of a payload's event: the SHA-256 of its compact
-// form, the first 16 bytes shaped as a version-8 UUID.
-func triggerID(payload []byte) string {
-	var b bytes.Buffer
-	h := sha256.New()
-	if json.Compact(&b, payload) == nil {
-		h.Write(b.Bytes())
-	} else {
-		h.Write(payload)
+// readOutcome sets the outcome, the error of a rejection and the
+// response flags.
+func readOutcome(d *TriggerData, opts *TriggerOptions) {
+	d.Outcome = opts.Outcome
+	if d.Outcome == "" {
+		d.Outcome = TriggerAccepted
 	}
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	sum[6] = sum[6]&0x0f | 0x80
-	sum[8] = sum[8]&0x3f | 0x80
-	x := hex.EncodeToString(sum[:16])
-	return x[:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
+	if d.Outcome == TriggerRejected {
+		d.Error = truncateUTF8(opts.Error, maxTriggerError)
+		return
+	}
+	var doc struct {
+		Response struct {
+			AutoConfirmUser json.RawMessage `json:"autoConfirmUser"`
+			AutoVerifyEmail json.RawMessage `json:"autoVerifyEmail"`
+			AutoVerifyPhone json.RawMessage `json:"autoVerifyPhone"`
+		} `json:"response"`
+	}
+	if len(opts.Response) == 0 || json.Unmarshal(opts.Response, &doc) != nil {
+		return
+	}
+	d.AutoConfirmUser = optBool(doc.Response.AutoConfirmUser)
+	d.AutoVerifyEmail = optBool(doc.Response.AutoVerifyEmail)
+	d.AutoVerifyPhone = optBool(doc.Response.AutoVerifyPhone)
+}
+
+// truncateUTF8 cuts s to at most n bytes on a rune boundary.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // functionAccount returns the partition and account of a Lambda function

@@ -21,11 +21,15 @@ const triggerCanary = "SECRET-"
 
 // testTriggerOptions are the options of the golden files.
 var testTriggerOptions = TriggerOptions{
+	ID:                  testTriggerID,
 	FunctionARN:         "arn:aws:lambda:eu-west-1:111122223333:function:cognito-events-trigger",
 	Time:                "2024-05-01T10:00:00Z",
 	Attributes:          AttributePolicy{Deny: []string{"custom:tier"}},
 	ClientMetadataAllow: []string{"locale"},
 }
+
+// testTriggerID is a Lambda request id.
+const testTriggerID = "7e0c9a52-3f1d-4c2b-9a8e-5d6f7a8b9c0d"
 
 type triggerFixture struct {
 	name string
@@ -109,7 +113,7 @@ func TestBuildTriggerAttributes(t *testing.T) {
 			"arn:aws:cognito-idp:eu-west-1::userpool/unresolved", "user/" + sub, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ev, err := BuildTrigger([]byte(tc.payload), TriggerOptions{FunctionARN: tc.arn, Time: "2024-05-01T10:00:00Z"})
+			ev, err := BuildTrigger([]byte(tc.payload), TriggerOptions{ID: testTriggerID, FunctionARN: tc.arn, Time: "2024-05-01T10:00:00Z"})
 			if err != nil {
 				t.Fatalf("BuildTrigger: %v", err)
 			}
@@ -139,6 +143,7 @@ func TestBuildTriggerPolicies(t *testing.T) {
 			`{"email":"e","sub":"s"}`, `{"locale":"REDACTED","token":"REDACTED"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			tc.opts.ID = testTriggerID
 			ev, err := BuildTrigger(payload, tc.opts)
 			if err != nil {
 				t.Fatalf("BuildTrigger: %v", err)
@@ -154,30 +159,79 @@ func TestBuildTriggerPolicies(t *testing.T) {
 	}
 }
 
+// TestBuildTriggerID: the id is the invocation's, whatever the payload;
+// without one there is no event.
 func TestBuildTriggerID(t *testing.T) {
-	a := []byte(`{"triggerSource":"PreSignUp_SignUp","userName":"alice"}`)
-	spaced := []byte("{\n  \"triggerSource\": \"PreSignUp_SignUp\",\n  \"userName\": \"alice\"\n}")
-	other := []byte(`{"triggerSource":"PreSignUp_SignUp","userName":"bob"}`)
-	id := func(p []byte, tm string) string {
-		t.Helper()
-		ev, err := BuildTrigger(p, TriggerOptions{Time: tm})
-		if err != nil {
-			t.Fatalf("BuildTrigger: %v", err)
+	a := []byte(`{"triggerSource":"PostAuthentication_Authentication","userName":"alice"}`)
+	for _, id := range []string{"req-1", "req-2"} {
+		ev, err := BuildTrigger(a, TriggerOptions{ID: id})
+		if err != nil || ev.ID != id {
+			t.Fatalf("BuildTrigger with id %q: %v, event id %q", id, err, ev.ID)
 		}
-		return ev.ID
 	}
-	first := id(a, "2024-05-01T10:00:00Z")
-	if got := id(a, "2024-05-01T10:00:03Z"); got != first {
-		t.Errorf("a retry of the same payload has id %s, want %s", got, first)
+	if _, err := BuildTrigger(a, TriggerOptions{}); !errors.Is(err, ErrNoTriggerID) {
+		t.Errorf("no id: error %v, want ErrNoTriggerID", err)
 	}
-	if got := id(spaced, "2024-05-01T10:00:00Z"); got != first {
-		t.Errorf("the same payload with other spacing has id %s, want %s", got, first)
+}
+
+// TestBuildTriggerSecretsChangeNothing: payloads that differ only in their
+// secret values (password, challenge answer, private challenge parameters,
+// codes, validation data, unknown fields) give the same event.
+func TestBuildTriggerSecretsChangeNothing(t *testing.T) {
+	for _, f := range loadTriggerFixtures(t) {
+		if !bytes.Contains(f.data, []byte(triggerCanary)) {
+			continue
+		}
+		t.Run(f.name, func(t *testing.T) {
+			other := bytes.ReplaceAll(f.data, []byte(triggerCanary), []byte(triggerCanary+"Winter2025!"))
+			a, err := BuildTrigger(f.data, testTriggerOptions)
+			if err != nil {
+				t.Fatalf("BuildTrigger: %v", err)
+			}
+			b, err := BuildTrigger(other, testTriggerOptions)
+			if err != nil {
+				t.Fatalf("BuildTrigger: %v", err)
+			}
+			if ja, jb := a.AppendJSON(nil), b.AppendJSON(nil); !bytes.Equal(ja, jb) {
+				t.Errorf("the events differ:\n%s\n%s", ja, jb)
+			}
+		})
 	}
-	if got := id(other, "2024-05-01T10:00:00Z"); got == first {
-		t.Errorf("another payload has the same id %s", got)
-	}
-	if len(first) != 36 || first[14] != '8' {
-		t.Errorf("id %q is not a version-8 UUID", first)
+}
+
+// TestBuildTriggerOutcome: the outcome, the error of a rejection and the
+// response flags, which come from the function's answer, not the request.
+func TestBuildTriggerOutcome(t *testing.T) {
+	payload := []byte(`{"triggerSource":"PreSignUp_SignUp","userPoolId":"eu-west-1_A","request":{"userAttributes":{"sub":"s"}},"response":{"autoConfirmUser":false,"autoVerifyEmail":false,"autoVerifyPhone":false}}`)
+	answer := []byte(`{"triggerSource":"PreSignUp_SignUp","response":{"autoConfirmUser":true,"autoVerifyEmail":true,"autoVerifyPhone":false}}`)
+	long := strings.Repeat("é", 600)
+	for _, tc := range []struct {
+		name string
+		opts TriggerOptions
+		want string
+	}{
+		{"pass-through answers the payload", TriggerOptions{Response: payload},
+			`"outcome":"accepted","autoConfirmUser":false,"autoVerifyEmail":false,"autoVerifyPhone":false}`},
+		{"a handler's answer", TriggerOptions{Outcome: TriggerAccepted, Response: answer},
+			`"outcome":"accepted","autoConfirmUser":true,"autoVerifyEmail":true,"autoVerifyPhone":false}`},
+		{"an answer without flags", TriggerOptions{Response: []byte(`{"response":{}}`)}, `"outcome":"accepted"}`},
+		{"an answer that is not JSON", TriggerOptions{Response: []byte(`nope`)}, `"outcome":"accepted"}`},
+		{"rejected", TriggerOptions{Outcome: TriggerRejected, Error: "sign-ups are closed", Response: answer},
+			`"outcome":"rejected","error":"sign-ups are closed"}`},
+		{"a long error is cut on a rune", TriggerOptions{Outcome: TriggerRejected, Error: long},
+			`"outcome":"rejected","error":"` + long[:1024] + `"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.opts.ID = testTriggerID
+			ev, err := BuildTrigger(payload, tc.opts)
+			if err != nil {
+				t.Fatalf("BuildTrigger: %v", err)
+			}
+			if !strings.HasSuffix(string(ev.Data), tc.want) {
+				t.Errorf("data %s, want it to end with %s", ev.Data, tc.want)
+			}
+			checkSchema(t, compileTriggerSchema(t), "trigger.v1.json", ev.Data)
+		})
 	}
 }
 
@@ -190,7 +244,7 @@ func TestBuildTriggerRefuses(t *testing.T) {
 		{"request not an object", `{"triggerSource":"PreSignUp_SignUp","request":"x"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := BuildTrigger([]byte(tc.payload), TriggerOptions{})
+			_, err := BuildTrigger([]byte(tc.payload), TriggerOptions{ID: testTriggerID})
 			if !errors.Is(err, ErrNotTrigger) {
 				t.Errorf("error %v, want ErrNotTrigger", err)
 			}

@@ -21,6 +21,7 @@ import (
 	"github.com/cognito-events/cognito-events/internal/config"
 	fwconfig "github.com/cognito-events/cognito-events/internal/forwarder/config"
 	"github.com/cognito-events/cognito-events/internal/sink"
+	"github.com/cognito-events/cognito-events/internal/trigger"
 )
 
 // DefaultTriggerCodeDir is where `make build` puts the trigger function.
@@ -205,7 +206,8 @@ func triggerNames(events []config.Trigger) string {
 }
 
 // newTriggerAlarms alarms on what means a trigger event may not have
-// arrived: messages in the dead-letter queue, trigger function errors (the
+// arrived: messages in the dead-letter queue, events the trigger function
+// did not queue (its TriggerEventsLost metric), trigger function errors (the
 // event was not queued; Cognito still got its answer only if the function
 // answered before failing) and forwarder errors.
 func newTriggerAlarms(scope constructs.Construct, r *config.Route, out *TriggerRoute, action awscloudwatch.IAlarmAction) {
@@ -213,6 +215,13 @@ func newTriggerAlarms(scope constructs.Construct, r *config.Route, out *TriggerR
 	alarm := alarmer(scope, "cognito-events triggers route "+r.Name, action)
 	alarm("DeadLetterQueueAlarm", out.DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")}),
 		"trigger events in the dead-letter queue: the forwarder could not deliver them")
+	alarm("TriggerEventsLostAlarm", awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+		Namespace:     jsii.String(trigger.MetricNamespace),
+		MetricName:    jsii.String(trigger.MetricLost),
+		DimensionsMap: &map[string]*string{trigger.DimFunctionName: out.TriggerFunction.FunctionName()},
+		Period:        five,
+		Statistic:     jsii.String("Sum"),
+	}), "trigger events not queued (sink failed or timed out, no time left, malformed payload, or disabled by a bad configuration): they are lost; the trigger function's log says why")
 	alarm("TriggerErrorsAlarm", out.TriggerFunction.MetricErrors(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}),
 		"trigger function invocations failed: those trigger events were not queued")
 	alarm("FunctionErrorsAlarm", out.Forwarder.MetricErrors(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}),

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-events/cognito-events/internal/config"
+	"github.com/cognito-events/cognito-events/internal/trigger"
 )
 
 // triggersConfig has a pool created with both switches and PreTokenGeneration,
@@ -280,6 +281,27 @@ func TestTriggerOutputsAndAlarms(t *testing.T) {
 	}
 	if onDLQ != 1 {
 		t.Errorf("%d alarms on the trigger dead-letter queue, want 1", onDLQ)
+	}
+	// Every lost trigger event is counted by the function (EMF); the
+	// alarm reads that metric for the route's function.
+	for _, route := range []string{"signups", "signins", "legacy"} {
+		fn := ref(s.logicalID(t, route, "TriggerFunction"))
+		var lost int
+		for _, a := range s.ofType("AWS::CloudWatch::Alarm") {
+			if prop(a, "MetricName") != trigger.MetricLost {
+				continue
+			}
+			if prop(a, "Namespace") == trigger.MetricNamespace && prop(a, "Statistic") == "Sum" &&
+				jsonEqual(t, prop(a, "Dimensions"), []any{map[string]any{"Name": trigger.DimFunctionName, "Value": fn}}) {
+				lost++
+				if prop(a, "Threshold") != 1.0 && prop(a, "Threshold") != 1 || len(prop(a, "AlarmActions").([]any)) != 1 {
+					t.Errorf("route %s: lost-events alarm %v", route, a.Properties)
+				}
+			}
+		}
+		if lost != 1 {
+			t.Errorf("route %s: %d alarms on %s of its trigger function, want 1", route, lost, trigger.MetricLost)
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	lambdaevents "github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/cognito-events/cognito-events/events"
 	itrigger "github.com/cognito-events/cognito-events/internal/trigger"
@@ -61,12 +62,27 @@ func TestWrap(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := &itrigger.Emitter{Sender: tc.sender, Budget: time.Second, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
-			out, err := wrap(e, tc.handler)(context.Background(), payload)
+			ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-1"})
+			out, err := wrap(e, tc.handler)(ctx, payload)
 			if !errors.Is(err, tc.wantErr) || (tc.wantErr != nil) != (err != nil) {
 				t.Fatalf("error %v, want %v", err, tc.wantErr)
 			}
-			if r, ok := tc.sender.(*recorder); ok && len(r.events) != 1 {
-				t.Errorf("%d events emitted, want 1", len(r.events))
+			if r, ok := tc.sender.(*recorder); ok {
+				if len(r.events) != 1 {
+					t.Fatalf("%d events emitted, want 1", len(r.events))
+				}
+				var d events.TriggerData
+				if err := json.Unmarshal(r.events[0].Data, &d); err != nil {
+					t.Fatalf("decoding data: %v", err)
+				}
+				want := events.TriggerAccepted
+				if tc.wantErr != nil {
+					want = events.TriggerRejected
+				}
+				if d.Outcome != want || (tc.wantErr != nil && d.Error != tc.wantErr.Error()) ||
+					(tc.wantErr == nil && (d.AutoConfirmUser == nil || *d.AutoConfirmUser != tc.wantConfirm)) {
+					t.Errorf("data %s", r.events[0].Data)
+				}
 			}
 			if err != nil {
 				return

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/internal/emulator/moto"
 	"github.com/cognito-events/cognito-events/internal/lambdaruntime"
 	"github.com/cognito-events/cognito-events/internal/lambdaruntime/lambdatest"
 )
@@ -33,7 +34,12 @@ const (
 	canary      = "SECRET-"
 )
 
-func TestMain(m *testing.M) { lambdatest.Main(m) }
+func TestMain(m *testing.M) {
+	code := m.Run()
+	lambdatest.Cleanup()
+	moto.StopShared()
+	os.Exit(code)
+}
 
 // startTrigger runs the bootstrap under a local Runtime API with env only
 // and stops it at cleanup.

@@ -19,17 +19,21 @@ const (
 	OutcomeDelivered Outcome = "delivered"
 	// OutcomeFailed: the sink refused it, or failed for good.
 	OutcomeFailed Outcome = "failed"
-	// OutcomeTimeout: the budget was spent before the sink answered.
+	// OutcomeTimeout: the send's budget (TRIGGER_BUDGET, or less when
+	// the invocation's limit was nearer) was spent before the sink
+	// answered, or no time was left to start it.
 	OutcomeTimeout Outcome = "timeout"
-	// OutcomeMalformed: the payload is not a trigger payload; no event.
+	// OutcomeMalformed: the payload is not a trigger payload, or the
+	// invocation has no Lambda request id; no event.
 	OutcomeMalformed Outcome = "malformed"
 	// OutcomeDisabled: the configuration or the sink could not be used;
 	// nothing is sent until the function is fixed.
 	OutcomeDisabled Outcome = "disabled"
 )
 
-// Log line keys: one line per invocation, always these names. The payload
-// is never logged.
+// Log line keys: one line per invocation, always these names; msg, outcome
+// and the other keys the forwarder also writes have its names and
+// meanings. The payload is never logged.
 const (
 	KeyRequestID     = "requestId"
 	KeyEventID       = "eventID"
@@ -38,14 +42,21 @@ const (
 	KeySubject       = "subject"
 	KeySink          = "sink"
 	KeyOutcome       = "outcome"
-	KeyAttempts      = "attempts"
-	KeyLatency       = "latencyMs"
-	KeyError         = "error"
+	// KeyAnswer is what the function answered Cognito: accepted or
+	// rejected (data.outcome of the event).
+	KeyAnswer   = "answer"
+	KeyAttempts = "attempts"
+	// KeyBudget is the time the send was given, in milliseconds:
+	// TRIGGER_BUDGET, or less when the invocation's limit was nearer.
+	KeyBudget  = "budgetMs"
+	KeyLatency = "latencyMs"
+	KeyError   = "error"
 )
 
-// Log messages.
+// Log messages; msgEvent is the forwarder's, so that one query reads the
+// lines of both functions.
 const (
-	msgEvent    = "trigger event"
+	msgEvent    = "event"
 	msgDisabled = "trigger events disabled"
 )
 
@@ -53,6 +64,8 @@ type line struct {
 	requestID string
 	ev        *events.Event
 	outcome   Outcome
+	answer    events.TriggerOutcome
+	budget    time.Duration
 	attempts  int
 	latency   time.Duration
 	err       error
@@ -63,7 +76,7 @@ func (e *Emitter) log(ctx context.Context, l *line) {
 	if l.outcome != OutcomeDelivered {
 		level = slog.LevelError
 	}
-	attrs := make([]slog.Attr, 0, 10)
+	attrs := make([]slog.Attr, 0, 12)
 	if l.requestID != "" {
 		attrs = append(attrs, slog.String(KeyRequestID, l.requestID))
 	}
@@ -78,7 +91,9 @@ func (e *Emitter) log(ctx context.Context, l *line) {
 	attrs = append(attrs,
 		slog.String(KeySink, e.SinkKind),
 		slog.String(KeyOutcome, string(l.outcome)),
+		slog.String(KeyAnswer, string(l.answer)),
 		slog.Int(KeyAttempts, l.attempts),
+		slog.Float64(KeyBudget, float64(l.budget.Nanoseconds())/1e6),
 		slog.Float64(KeyLatency, float64(l.latency.Nanoseconds())/1e6),
 	)
 	if l.err != nil {

@@ -35,6 +35,7 @@ func triggerEvent(tb testing.TB, name string) *events.Event {
 		tb.Fatalf("reading trigger fixture: %v", err)
 	}
 	ev, err := events.BuildTrigger(payload, events.TriggerOptions{
+		ID:          "7e0c9a52-3f1d-4c2b-9a8e-5d6f7a8b9c0d",
 		FunctionARN: "arn:aws:lambda:eu-west-1:111122223333:function:trigger",
 		Time:        "2024-05-01T10:00:00Z",
 	})

@@ -1,0 +1,216 @@
+package trigger
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/internal/lambdaruntime/lambdatest"
+)
+
+func fixture1(tb testing.TB, name string) []byte {
+	tb.Helper()
+	for _, f := range fixtures(tb) {
+		if f.name == name {
+			return f.data
+		}
+	}
+	tb.Fatalf("no fixture %s", name)
+	return nil
+}
+
+func triggerData(tb testing.TB, ev *events.Event) events.TriggerData {
+	tb.Helper()
+	var d events.TriggerData
+	if err := json.Unmarshal(ev.Data, &d); err != nil {
+		tb.Fatalf("decoding data: %v", err)
+	}
+	return d
+}
+
+// lostDocs decodes the EMF lines of out.
+func lostDocs(tb testing.TB, out string) []LostDocument {
+	tb.Helper()
+	var docs []LostDocument
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var d LostDocument
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			tb.Fatalf("metric line %q: %v", sc.Text(), err)
+		}
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+// TestInvokeOutcome: the handler runs first; the event says what it
+// answered, and the answer reaches the caller unchanged.
+func TestInvokeOutcome(t *testing.T) {
+	payload := fixture1(t, "PreSignUp_SignUp")
+	errClosed := errors.New("sign-ups are closed")
+	confirm := func(_ context.Context, p json.RawMessage) (json.RawMessage, error) {
+		return json.RawMessage(`{"response":{"autoConfirmUser":true,"autoVerifyEmail":true,"autoVerifyPhone":false}}`), nil
+	}
+	refuse := func(context.Context, json.RawMessage) (json.RawMessage, error) { return nil, errClosed }
+	tr, fa := true, false
+	for _, tc := range []struct {
+		name      string
+		h         Handler
+		answer    events.TriggerOutcome
+		errText   string
+		confirmed *bool
+	}{
+		{"accepted", confirm, events.TriggerAccepted, "", &tr},
+		{"rejected", refuse, events.TriggerRejected, "sign-ups are closed", nil},
+		{"pass-through", func(_ context.Context, p json.RawMessage) (json.RawMessage, error) { return p, nil }, events.TriggerAccepted, "", &fa},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs, metrics lambdatest.Output
+			s := &fakeSender{}
+			e := &Emitter{Sender: s, SinkKind: "fake", Budget: time.Second, Log: jsonLogger(&logs), Metrics: &metrics}
+			ran := false
+			got, err := e.Invoke(lambdaCtx(), payload, func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) {
+				ran = true
+				if len(s.sent()) != 0 {
+					t.Errorf("the event was sent before the handler ran")
+				}
+				return tc.h(ctx, p)
+			})
+			want, wantErr := tc.h(context.Background(), payload)
+			if !ran || !errors.Is(err, wantErr) || string(got) != string(want) {
+				t.Fatalf("Invoke = %s, %v; want %s, %v", got, err, want, wantErr)
+			}
+			sent := s.sent()
+			if len(sent) != 1 {
+				t.Fatalf("%d events sent, want 1", len(sent))
+			}
+			d := triggerData(t, sent[0])
+			if d.Outcome != tc.answer || d.Error != tc.errText || (d.AutoConfirmUser == nil) != (tc.confirmed == nil) ||
+				(d.AutoConfirmUser != nil && *d.AutoConfirmUser != *tc.confirmed) {
+				t.Errorf("data %s", sent[0].Data)
+			}
+			if !strings.Contains(logs.String(), `"answer":"`+string(tc.answer)+`"`) || metrics.String() != "" {
+				t.Errorf("log %s metrics %q", logs.String(), metrics.String())
+			}
+		})
+	}
+}
+
+// TestInvokeLimit: a slow handler and a hanging sink; the invocation
+// answers before the earlier of the Lambda deadline and 5 s after it
+// began, less the margin, and the lost event is logged with the budget it
+// had and counted.
+func TestInvokeLimit(t *testing.T) {
+	payload := fixture1(t, "PostAuthentication_Authentication")
+	hang := make(chan struct{})
+	t.Cleanup(func() { close(hang) })
+	for _, tc := range []struct {
+		name     string
+		deadline time.Duration // Lambda's, from the start
+		handler  time.Duration
+		want     time.Duration // the invocation's limit
+		sent     bool          // the send was started
+	}{
+		{"the Lambda deadline is nearer", 800 * time.Millisecond, 300 * time.Millisecond, 600 * time.Millisecond, true},
+		{"no time left for the send", 600 * time.Millisecond, 450 * time.Millisecond, 400 * time.Millisecond, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs, metrics lambdatest.Output
+			e := &Emitter{Sender: &fakeSender{release: hang}, SinkKind: "fake", Budget: 4 * time.Second, Log: jsonLogger(&logs),
+				Metrics: &metrics, FunctionName: "fn"}
+			start := time.Now()
+			ctx, cancel := context.WithDeadline(lambdaCtx(), start.Add(tc.deadline))
+			defer cancel()
+			var hctxDeadline time.Time
+			got, err := e.Invoke(ctx, payload, func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) {
+				hctxDeadline, _ = ctx.Deadline()
+				time.Sleep(tc.handler)
+				return p, nil
+			})
+			took := time.Since(start)
+			if err != nil || string(got) != string(payload) {
+				t.Fatalf("Invoke = %v", err)
+			}
+			// A handler that overruns the limit is not cut; the send then
+			// is not tried.
+			if took > max(tc.want, tc.handler)+50*time.Millisecond {
+				t.Errorf("answered after %v, limit %v", took, tc.want)
+			}
+			if d := hctxDeadline.Sub(start); d > tc.want+10*time.Millisecond || d < tc.want-50*time.Millisecond {
+				t.Errorf("the handler's deadline is %v after the start, want %v", d, tc.want)
+			}
+			var rec map[string]any
+			if err := json.Unmarshal([]byte(logs.String()), &rec); err != nil {
+				t.Fatalf("log %q: %v", logs.String(), err)
+			}
+			budget, _ := rec[KeyBudget].(float64)
+			attempts, _ := rec[KeyAttempts].(float64)
+			if rec[KeyOutcome] != string(OutcomeTimeout) || budget >= 4000 || (attempts == 1) != tc.sent || (budget > 0) != tc.sent {
+				t.Errorf("log %v", rec)
+			}
+			docs := lostDocs(t, metrics.String())
+			if len(docs) != 1 || docs[0].TriggerEventsLost != 1 || docs[0].FunctionName != "fn" || docs[0].Outcome != string(OutcomeTimeout) ||
+				docs[0].AWS.CloudWatchMetrics[0].Namespace != MetricNamespace || docs[0].AWS.CloudWatchMetrics[0].Metrics[0].Name != MetricLost {
+				t.Errorf("metrics %s", metrics.String())
+			}
+		})
+	}
+}
+
+// TestInvokeCountsEveryLoss: failed, disabled and malformed are counted;
+// delivered is not.
+func TestInvokeCountsEveryLoss(t *testing.T) {
+	payload := fixture1(t, "PostAuthentication_Authentication")
+	for _, tc := range []struct {
+		name    string
+		e       Emitter
+		ctx     context.Context
+		payload []byte
+		want    Outcome
+	}{
+		{"failed", Emitter{Sender: &fakeSender{err: errors.New("403")}}, lambdaCtx(), payload, OutcomeFailed},
+		{"disabled", Emitter{Disabled: errors.New("SINK_KIND: bad")}, lambdaCtx(), payload, OutcomeDisabled},
+		{"malformed", Emitter{Sender: &fakeSender{}}, lambdaCtx(), []byte(`[]`), OutcomeMalformed},
+		{"no request id", Emitter{Sender: &fakeSender{}}, context.Background(), payload, OutcomeMalformed},
+		{"delivered", Emitter{Sender: &fakeSender{}}, lambdaCtx(), payload, OutcomeDelivered},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs, metrics lambdatest.Output
+			e := tc.e
+			e.Budget, e.Log, e.Metrics = time.Second, jsonLogger(&logs), &metrics
+			e.Handle(tc.ctx, tc.payload)
+			docs := lostDocs(t, metrics.String())
+			if tc.want == OutcomeDelivered {
+				if len(docs) != 0 {
+					t.Errorf("a delivered event was counted lost: %s", metrics.String())
+				}
+				return
+			}
+			if len(docs) != 1 || docs[0].Outcome != string(tc.want) || !strings.Contains(logs.String(), `"outcome":"`+string(tc.want)+`"`) {
+				t.Errorf("log %s metrics %s", logs.String(), metrics.String())
+			}
+		})
+	}
+}
+
+// TestInvokeIDs: two identical invocations are two events.
+func TestInvokeIDs(t *testing.T) {
+	payload := fixture1(t, "PostAuthentication_Authentication")
+	s := &fakeSender{}
+	var logs lambdatest.Output
+	e := &Emitter{Sender: s, Budget: time.Second, Log: jsonLogger(&logs)}
+	for _, id := range []string{"req-a", "req-b"} {
+		e.Handle(lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: id, InvokedFunctionArn: testARN}), payload)
+	}
+	sent := s.sent()
+	if len(sent) != 2 || sent[0].ID != "req-a" || sent[1].ID != "req-b" {
+		t.Fatalf("events %+v", sent)
+	}
+}
