@@ -144,6 +144,9 @@ func (r *Route) validate(regions []string) error {
 	if !slices.Contains(logLevels, f.LogLevel) {
 		return fmt.Errorf("function.logLevel: %q: want one of %s", f.LogLevel, strings.Join(logLevels, ", "))
 	}
+	if r.Sink.Kind == sink.KindLog && slices.Index(logLevels, f.LogLevel) > slices.Index(logLevels, "INFO") {
+		return fmt.Errorf("function.logLevel: %q: a log sink writes each event at INFO, which Lambda would drop: want INFO, DEBUG or TRACE", f.LogLevel)
+	}
 	if !slices.Contains(logRetentionDays, f.LogRetentionDays) {
 		return fmt.Errorf("function.logRetentionDays: %d: CloudWatch Logs accepts only %v", f.LogRetentionDays, logRetentionDays)
 	}

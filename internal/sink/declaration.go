@@ -11,7 +11,7 @@ import (
 // sit flat in the JSON object. Secrets are never part of it: an http
 // sink's auth.secret names where the credential lives.
 type Declaration struct {
-	// Kind is http, eventbridge, sqs or sns. Required.
+	// Kind is http, eventbridge, sqs, sns or log. Required.
 	Kind Kind `json:"kind"`
 	// Timeout is the per-attempt timeout, a Go duration. Default "10s".
 	Timeout string `json:"timeout"`

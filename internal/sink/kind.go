@@ -3,6 +3,7 @@ package sink
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -19,6 +20,8 @@ const (
 	KindEventBridge Kind = "eventbridge"
 	KindSQS         Kind = "sqs"
 	KindSNS         Kind = "sns"
+	// KindLog writes each event as a line of the function's own log.
+	KindLog Kind = "log"
 )
 
 // Mode is the CloudEvents HTTP binding's content mode: SINK_HTTP_MODE, a
@@ -86,6 +89,7 @@ var registry = []*Spec{
 	&eventBridgeSpec,
 	&sqsSpec,
 	&snsSpec,
+	&logSpec,
 }
 
 // Specs returns the registry, one Spec per kind.
@@ -101,7 +105,7 @@ func Lookup(kind Kind) (*Spec, bool) {
 	return nil, false
 }
 
-// OneOf lists the kinds for messages: "http, eventbridge, sqs or sns".
+// OneOf lists the kinds for messages: "http, eventbridge, sqs, sns or log".
 func OneOf() string {
 	return oneOf(registry, func(*Spec) bool { return true })
 }
@@ -132,6 +136,9 @@ type Deps struct {
 	ReadSecret func(ctx context.Context, ref string) ([]byte, error)
 	// UserAgent is sent by the HTTP sink.
 	UserAgent string
+	// Output receives the log sink's lines; nil means os.Stderr, the
+	// function's log.
+	Output io.Writer
 }
 
 // New builds the sink s configures, with its kind's constructor.

@@ -100,7 +100,7 @@ func TestEveryKindHasASpec(t *testing.T) {
 }
 
 func TestOneOf(t *testing.T) {
-	if got, want := OneOf(), "http, eventbridge, sqs or sns"; got != want {
+	if got, want := OneOf(), "http, eventbridge, sqs, sns or log"; got != want {
 		t.Fatalf("OneOf() = %q, want %q", got, want)
 	}
 	if got := oneOf(registry, kmsKinds); got != "sqs or sns" {
@@ -156,6 +156,9 @@ var examples = map[Kind][]Declaration{
 	},
 	KindSNS: {
 		{Kind: KindSNS, SNSKeys: SNSKeys{TopicARN: "arn:aws:sns:eu-west-1:123456789012:events"}},
+	},
+	KindLog: {
+		{Kind: KindLog},
 	},
 }
 
@@ -216,7 +219,7 @@ func TestSpecsEndToEnd(t *testing.T) {
 				if err != nil || snk == nil {
 					t.Fatalf("New = %v, %v", snk, err)
 				}
-				if got, want := s.NeedsAWS(), spec.Kind != KindHTTP || d.Auth.Type != AuthNone; got != want {
+				if got, want := s.NeedsAWS(), spec.Kind != KindLog && (spec.Kind != KindHTTP || d.Auth.Type != AuthNone); got != want {
 					t.Errorf("NeedsAWS = %v, want %v", got, want)
 				}
 			})
@@ -227,8 +230,8 @@ func TestSpecsEndToEnd(t *testing.T) {
 func TestDeclarationRefusesOtherKindsKeys(t *testing.T) {
 	for _, spec := range Specs() {
 		for _, other := range Specs() {
-			if other.Kind == spec.Kind {
-				continue
+			if other.Kind == spec.Kind || len(other.Keys(&examples[other.Kind][0])) == 0 {
+				continue // a kind without keys of its own (log) has none to refuse
 			}
 			d := examples[other.Kind][0]
 			d.Kind = spec.Kind
@@ -243,11 +246,11 @@ func TestDeclarationRefusesOtherKindsKeys(t *testing.T) {
 func TestUnknownKind(t *testing.T) {
 	e := NewEnv(func(k string) string { return map[string]string{EnvKind: "kafka"}[k] })
 	ReadSettings(e)
-	if err := e.Err(); err == nil || !strings.Contains(err.Error(), `SINK_KIND "kafka" is not one of http, eventbridge, sqs or sns`) {
+	if err := e.Err(); err == nil || !strings.Contains(err.Error(), `SINK_KIND "kafka" is not one of http, eventbridge, sqs, sns or log`) {
 		t.Fatalf("ReadSettings: %v", err)
 	}
 	d := Declaration{Kind: "kafka"}
-	if err := d.Validate(); err == nil || err.Error() != `sink.kind: unknown kind "kafka": one of http, eventbridge, sqs or sns` {
+	if err := d.Validate(); err == nil || err.Error() != `sink.kind: unknown kind "kafka": one of http, eventbridge, sqs, sns or log` {
 		t.Fatalf("Validate: %v", err)
 	}
 	if _, err := New(context.Background(), &Settings{Kind: "kafka"}, Deps{}); err == nil {

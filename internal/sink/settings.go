@@ -23,7 +23,7 @@ const DefaultTimeout = 10 * time.Second
 // variables are read, whatever the kind; only the chosen kind's are
 // checked and used.
 type Settings struct {
-	// Kind (SINK_KIND, required): http, eventbridge, sqs or sns.
+	// Kind (SINK_KIND, required): http, eventbridge, sqs, sns or log.
 	Kind Kind
 	// Timeout (SINK_TIMEOUT, default 10s) bounds one attempt, of any kind.
 	Timeout time.Duration
