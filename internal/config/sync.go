@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -85,9 +84,6 @@ type Enrich struct {
 	UserAttributes events.AttributePolicy `json:"userAttributes"`
 }
 
-// scheduleRE matches the schedule expressions of EventBridge rules.
-var scheduleRE = regexp.MustCompile(`^(rate\(([1-9][0-9]*) (minute|minutes|hour|hours|day|days)\)|cron\(\S+( \S+){5}\))$`)
-
 // HasRule reports whether the route has an EventBridge rule (and its
 // forwarder): every route but a triggers route and a sync-only one (a sync
 // and no selection.operations).
@@ -131,11 +127,8 @@ func (e *Enrich) applyDefaults() {
 
 // validate checks the sync; errors name the field under "sync.".
 func (s *Sync) validate() error {
-	if !scheduleRE.MatchString(s.Schedule) {
-		return fmt.Errorf("sync.schedule: %q: want an EventBridge schedule expression such as \"rate(1 hour)\" or \"cron(0 3 * * ? *)\"", s.Schedule)
-	}
-	if m := scheduleRE.FindStringSubmatch(s.Schedule); m[2] == "1" && strings.HasSuffix(m[3], "s") || m[2] != "" && m[2] != "1" && !strings.HasSuffix(m[3], "s") {
-		return fmt.Errorf("sync.schedule: %q: EventBridge wants the singular unit with 1 and the plural otherwise, for example \"rate(1 hour)\", \"rate(2 hours)\"", s.Schedule)
+	if err := CheckSchedule(s.Schedule); err != nil {
+		return fmt.Errorf("sync.schedule: %w", err)
 	}
 	if !(s.Rate > 0 && s.Rate <= 1000) {
 		return fmt.Errorf("sync.rate: %v: want more than 0 and at most 1000 requests per second", s.Rate)
