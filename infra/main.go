@@ -36,20 +36,38 @@ func run() error {
 }
 
 // AddStacks adds one stack per configured region to app, with cdk-nag's
-// AWS Solutions checks on all of them. account may be empty.
+// AWS Solutions checks on all of them. account may be empty. With an
+// organization it adds the hub stack (in the hub's account) and, last,
+// the member template's stack in the stage MemberStageID.
 func AddStacks(app awscdk.App, cfg *config.Config, codeDir, account string) ([]awscdk.Stack, error) {
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
-	stacks := make([]awscdk.Stack, 0, len(cfg.Regions))
+	var member *Member
+	var memberBody string
+	if cfg.Organization != nil {
+		// One hub stack, in the hub's account and region (config checks
+		// that regions is exactly [hub.region]); the member template
+		// comes first, since the hub's StackSet inlines it.
+		account = cfg.Organization.Hub.Account
+		var err error
+		if member, memberBody, err = memberTemplate(app, cfg); err != nil {
+			return nil, err
+		}
+	}
+	stacks := make([]awscdk.Stack, 0, len(cfg.Regions)+1)
 	for _, region := range cfg.Regions {
 		stack, err := NewCognitoEventsStack(app, config.StackName(region), &StackProps{
-			StackProps: awscdk.StackProps{Env: Env(region, account)},
-			Config:     cfg,
-			CodeDir:    codeDir,
+			StackProps:     awscdk.StackProps{Env: Env(region, account)},
+			Config:         cfg,
+			CodeDir:        codeDir,
+			MemberTemplate: memberBody,
 		})
 		if err != nil {
 			return nil, err
 		}
 		stacks = append(stacks, stack)
+	}
+	if member != nil {
+		stacks = append(stacks, member.Stack)
 	}
 	return stacks, nil
 }

@@ -32,8 +32,9 @@ type RouteProps struct {
 	Route *config.Route
 	// CodeDir holds the forwarder's bootstrap. Default DefaultCodeDir.
 	CodeDir string
-	// Bus is the bus whose events the route's archive keeps: the default
-	// bus, where CloudTrail's events arrive and the rule listens. Required.
+	// Bus is the bus the route's rules listen on and whose events its
+	// archive keeps: the default bus, where CloudTrail's events arrive, or
+	// the hub bus of an organization (organization.go). Required.
 	Bus awsevents.IEventBus
 	// AlarmAction is notified by the route's alarms; nil notifies no one.
 	AlarmAction awscloudwatch.IAlarmAction
@@ -127,6 +128,7 @@ func NewRoute(scope constructs.Construct, id string, props *RouteProps) (*Route,
 			Description: jsii.String(truncate(desc, 512)),
 			// Replaced below by the generated pattern, verbatim.
 			EventPattern: &awsevents.EventPattern{Source: jsii.Strings(p.Source...)},
+			EventBus:     ruleBus(props.Bus),
 		})
 		out.Rules = append(out.Rules, rule)
 		cfnRule := rule.Node().DefaultChild().(awsevents.CfnRule)
@@ -203,6 +205,15 @@ func NewRoute(scope constructs.Construct, id string, props *RouteProps) (*Route,
 		output("FailureQueueUrl", *out.FailureQueue.QueueUrl(), "on-failure destination of route "+r.Name)
 	}
 	return out, nil
+}
+
+// ruleBus is the bus to name in a rule's EventBusName: none for the
+// account's default bus (a rule's default), bus otherwise.
+func ruleBus(bus awsevents.IEventBus) awsevents.IEventBus {
+	if name := bus.EventBusName(); name != nil && *name == "default" {
+		return nil
+	}
+	return bus
 }
 
 // functionEnv is the forwarder's environment: the route's variables, and

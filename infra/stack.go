@@ -40,6 +40,9 @@ type StackProps struct {
 	// route has triggers. Default: the folder "trigger" beside CodeDir
 	// (build/trigger).
 	TriggerCodeDir string
+	// MemberTemplate is the member template's JSON, the body of the hub's
+	// StackSet; used only with an organization (organization.go).
+	MemberTemplate string
 }
 
 // CheckCode reports whether dir holds the forwarder's bootstrap, with the
@@ -90,7 +93,12 @@ func NewCognitoEventsStack(scope constructs.Construct, id string, props *StackPr
 	if cfg.Alarms.Email != "" {
 		alarmAction = newAlarmTopic(stack, cfg.Alarms.Email)
 	}
-	defaultBus := awsevents.EventBus_FromEventBusName(stack, jsii.String("DefaultBus"), jsii.String("default"))
+	var bus awsevents.IEventBus
+	if org := cfg.Organization; org != nil {
+		bus = newHubBus(stack, org)
+	} else {
+		bus = awsevents.EventBus_FromEventBusName(stack, jsii.String("DefaultBus"), jsii.String("default"))
+	}
 	for i := range cfg.Routes {
 		r := &cfg.Routes[i]
 		if r.IsTriggers() {
@@ -98,12 +106,21 @@ func NewCognitoEventsStack(scope constructs.Construct, id string, props *StackPr
 			if triggerDir == "" {
 				triggerDir = filepath.Join(filepath.Dir(codeDir), "trigger")
 			}
-			if _, err := NewTriggerRoute(stack, r.Name, &TriggerRouteProps{Route: r, CodeDir: codeDir, TriggerCodeDir: triggerDir, AlarmAction: alarmAction}); err != nil {
+			tr, err := NewTriggerRoute(stack, r.Name, &TriggerRouteProps{Route: r, CodeDir: codeDir, TriggerCodeDir: triggerDir, AlarmAction: alarmAction})
+			if err != nil {
 				return nil, err
+			}
+			if cfg.Organization != nil {
+				admitOrganization(tr, cfg.Organization)
 			}
 			continue
 		}
-		if err := addRoute(stack, r, codeDir, defaultBus, alarmAction); err != nil { // rule and/or sync: sync.go
+		if err := addRoute(stack, r, codeDir, bus, alarmAction); err != nil { // rule and/or sync: sync.go
+			return nil, err
+		}
+	}
+	if cfg.Organization != nil {
+		if err := addHub(stack, cfg, props.MemberTemplate); err != nil {
 			return nil, err
 		}
 	}

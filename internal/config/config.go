@@ -54,6 +54,9 @@ type Config struct {
 	Alarms Alarms `json:"alarms"`
 	// Routes are the rule → forwarder → sink paths. At least one.
 	Routes []Route `json:"routes"`
+	// Organization, when set, makes the app one hub for an AWS
+	// organization (organization.go, docs/organizations.md).
+	Organization *Organization `json:"organization,omitempty"`
 }
 
 // Trail configures the CloudTrail trail each stack creates.
@@ -124,6 +127,10 @@ type Selection struct {
 	// ClientIDs limits the rule to calls on these app clients, wherever
 	// the record carries the client id (ClientIDLocations).
 	ClientIDs []string `json:"clientIds"`
+	// Accounts limits the rule to events of these member accounts (the
+	// envelope's account); only with organization. Default: every account
+	// that forwards to the hub.
+	Accounts []string `json:"accounts"`
 	// Match is an EventBridge pattern fragment over the CloudTrail record
 	// (the event's detail), ANDed with the generated pattern
 	// (selection_match.go).

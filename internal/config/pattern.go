@@ -26,7 +26,10 @@ const RuleStateAllManagementEvents = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVE
 //	{"source": [...], "detail-type": [...],
 //	 "detail": {"eventSource": [...], "eventName": [...], <tests>, "$or": [<alternatives>]}}
 type Pattern struct {
-	Source     []string
+	Source []string
+	// Account lists the member accounts selected (selection.accounts);
+	// empty matches every account.
+	Account    []string
 	DetailType []string
 	// EventName lists the selected operations, or, when that list would
 	// not fit EventBridge's pattern size limit, excludes the unselected
@@ -127,7 +130,7 @@ func (r *Route) Rules() ([]*Pattern, error) {
 	base, alts := hoist(terms)
 
 	build := func(ops []events.Operation) *Pattern {
-		p := &Pattern{Source: []string{events.EventBridgeSource}, base: base, alts: alts, Rule: 1, Rules: 1}
+		p := &Pattern{Source: []string{events.EventBridgeSource}, Account: r.Selection.Accounts, base: base, alts: alts, Rule: 1, Rules: 1}
 		var api, service bool
 		for _, op := range ops {
 			p.EventName = append(p.EventName, Value{Exact: op.Name})
@@ -290,6 +293,10 @@ func (p *Pattern) write(alts []term) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"source":`)
 	b.Write(stringList(p.Source))
+	if len(p.Account) > 0 {
+		b.WriteString(`,"account":`)
+		b.Write(stringList(p.Account))
+	}
 	b.WriteString(`,"detail-type":`)
 	b.Write(stringList(p.DetailType))
 	b.WriteString(`,"detail":`)

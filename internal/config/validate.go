@@ -70,6 +70,11 @@ func (c *Config) validate() error {
 			return fmt.Errorf("alarms.email: %q is not an e-mail address", c.Alarms.Email)
 		}
 	}
+	if c.Organization != nil {
+		if err := c.Organization.validate(c.Regions); err != nil {
+			return err
+		}
+	}
 	if len(c.Routes) == 0 {
 		return fmt.Errorf("routes: at least one route is required")
 	}
@@ -83,14 +88,19 @@ func (c *Config) validate() error {
 				return fmt.Errorf("routes[%d].name: %q is used by another route", i, r.Name)
 			}
 		}
-		if err := r.validate(c.Regions); err != nil {
+		if err := r.validate(c.Regions, c.poolRegions()); err != nil {
+			return fmt.Errorf("route %q: %w", r.Name, err)
+		}
+		if err := r.validateAccounts(c.Organization); err != nil {
 			return fmt.Errorf("route %q: %w", r.Name, err)
 		}
 	}
 	return nil
 }
 
-func (r *Route) validate(regions []string) error {
+// validate checks the route; poolRegions are the regions its user pools
+// may be in (regions, and with organization the member regions).
+func (r *Route) validate(regions, poolRegions []string) error {
 	if r.IsTriggers() {
 		if err := r.validateTriggers(regions); err != nil {
 			return err
@@ -110,8 +120,8 @@ func (r *Route) validate(regions []string) error {
 		if m == nil {
 			return fmt.Errorf("selection.userPoolIds[%d]: %q is not a user pool id (region_id, for example us-east-1_AbCdEfGhI)", i, id)
 		}
-		if !slices.Contains(regions, m[1]) {
-			return fmt.Errorf("selection.userPoolIds[%d]: %q is in %s, which is not in regions %v: its calls never reach these stacks", i, id, m[1], regions)
+		if !slices.Contains(poolRegions, m[1]) {
+			return fmt.Errorf("selection.userPoolIds[%d]: %q is in %s, which is not in regions %v: its calls never reach these stacks", i, id, m[1], poolRegions)
 		}
 	}
 	if err := r.Sink.validate(); err != nil {
