@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -130,14 +131,22 @@ type UserChange struct {
 	// updated users; for a deleted user it passes when the deletion was
 	// confirmed. Time is not part of the id.
 	Time time.Time
+	// Version numbers the user's changes, from 1: the sync keeps, per
+	// user (per sub), the version of its last acknowledged change and
+	// gives the next change the next version. It is part of the id, so a
+	// retried change keeps its id and a later change, even one back to an
+	// earlier record (disable, enable, disable), gets a new one.
+	Version int64
 }
 
 // NewUserEvent makes the event of one change to a user of the pool whose
 // ARN is poolARN. The data is user's canonical form (Canonical) with only
 // the attributes policy keeps, so nothing else leaves the caller. The id is
-// a UUID-shaped SHA-256 of the pool ARN, the username, the change kind and
-// the data: every repeat of one change has the same id, and the function
-// reads no clock. Errors wrap ErrBadUser or ErrBadPolicy and name the user.
+// a UUID-shaped SHA-256 of the pool ARN, the user's sub, the change's
+// Version and its kind, never of the record: a retry of one change (same
+// version) has the same id, two changes of one user never share one, and
+// the function reads no clock. Errors wrap ErrBadUser or ErrBadPolicy and
+// name the user.
 func NewUserEvent(change UserChange, poolARN string, user *User, policy AttributePolicy) (*Event, error) {
 	if user == nil {
 		return nil, fmt.Errorf("%w: no user", ErrBadUser)
@@ -155,6 +164,9 @@ func NewUserEvent(change UserChange, poolARN string, user *User, policy Attribut
 	}
 	if user.Username == "" {
 		return nil, bad("empty Username")
+	}
+	if change.Version < 1 {
+		return nil, bad("change version %d, want 1 or more", change.Version)
 	}
 	region, account, pool, ok := parsePoolARN(poolARN)
 	if !ok {
@@ -177,7 +189,7 @@ func NewUserEvent(change UserChange, poolARN string, user *User, policy Attribut
 		return nil, bad("encoding record: %v", err)
 	}
 	return &Event{
-		ID:           userEventID(poolARN, user.Username, change.Kind, data),
+		ID:           userEventID(poolARN, sub, change.Version, change.Kind),
 		Source:       poolARN,
 		Subject:      string(KindUser) + "/" + sub,
 		Time:         at.UTC().Round(time.Millisecond).Format(time.RFC3339Nano),
@@ -193,9 +205,9 @@ func NewUserEvent(change UserChange, poolARN string, user *User, policy Attribut
 
 // userEventID is the SHA-256 of its inputs, each length-prefixed so that no
 // two different inputs collide by concatenation, shaped as a version-8 UUID.
-func userEventID(poolARN, username string, kind UserChangeKind, data []byte) string {
+func userEventID(poolARN, sub string, version int64, kind UserChangeKind) string {
 	h := sha256.New()
-	for _, part := range [][]byte{[]byte(poolARN), []byte(username), []byte(kind), data} {
+	for _, part := range [][]byte{[]byte(poolARN), []byte(sub), strconv.AppendInt(nil, version, 10), []byte(kind)} {
 		fmt.Fprintf(h, "%d:", len(part))
 		h.Write(part)
 	}

@@ -45,12 +45,12 @@ func TestNewUserEvent(t *testing.T) {
 		policy AttributePolicy
 		edit   func(*User)
 	}{
-		{"created", UserChange{Kind: UserCreated}, AttributePolicy{}, nil},
-		{"updated_disabled", UserChange{Kind: UserUpdated}, AttributePolicy{}, func(u *User) { u.Enabled = false }},
-		{"deleted", UserChange{Kind: UserDeleted, Time: deletedAt}, AttributePolicy{}, nil},
-		{"allow_email", UserChange{Kind: UserCreated}, AttributePolicy{Allow: []string{"email"}}, nil},
-		{"deny_pii", UserChange{Kind: UserUpdated}, AttributePolicy{Deny: []string{"email", "phone_number"}}, nil},
-		{"mfa_options", UserChange{Kind: UserUpdated}, AttributePolicy{}, func(u *User) {
+		{"created", UserChange{Kind: UserCreated, Version: 1}, AttributePolicy{}, nil},
+		{"updated_disabled", UserChange{Kind: UserUpdated, Version: 2}, AttributePolicy{}, func(u *User) { u.Enabled = false }},
+		{"deleted", UserChange{Kind: UserDeleted, Time: deletedAt, Version: 3}, AttributePolicy{}, nil},
+		{"allow_email", UserChange{Kind: UserCreated, Version: 1}, AttributePolicy{Allow: []string{"email"}}, nil},
+		{"deny_pii", UserChange{Kind: UserUpdated, Version: 2}, AttributePolicy{Deny: []string{"email", "phone_number"}}, nil},
+		{"mfa_options", UserChange{Kind: UserUpdated, Version: 2}, AttributePolicy{}, func(u *User) {
 			u.MFAOptions = []MFAOption{{AttributeName: "phone_number", DeliveryMedium: "SMS"}}
 		}},
 	}
@@ -107,37 +107,46 @@ func testUserEdited(tb testing.TB, edit func(*User)) *User {
 	return u
 }
 
-// TestNewUserEventIDs: every input that makes a different change makes a
-// different id; order and time zone of the record do not.
+// TestNewUserEventIDs: the id is a function of the pool, the sub, the
+// change's version and its kind, never of the record: a retry (same
+// version) keeps it whatever the record, a later version changes it even
+// when the record is back to an earlier one.
 func TestNewUserEventIDs(t *testing.T) {
-	base, err := NewUserEvent(UserChange{Kind: UserUpdated}, testPoolARN, testUser(t), AttributePolicy{})
+	base, err := NewUserEvent(UserChange{Kind: UserUpdated, Version: 2}, testPoolARN, testUser(t), AttributePolicy{})
 	if err != nil {
 		t.Fatalf("NewUserEvent: %v", err)
 	}
 	tests := []struct {
-		name string
-		kind UserChangeKind
-		arn  string
-		edit func(*User)
-		same bool
+		name    string
+		kind    UserChangeKind
+		version int64
+		arn     string
+		edit    func(*User)
+		same    bool
 	}{
-		{"attributes reordered", UserUpdated, testPoolARN, func(u *User) {
+		{"attributes reordered", UserUpdated, 2, testPoolARN, func(u *User) {
 			u.Attributes[0], u.Attributes[3] = u.Attributes[3], u.Attributes[0]
 		}, true},
-		{"other time zone", UserUpdated, testPoolARN, func(u *User) {
+		{"other time zone", UserUpdated, 2, testPoolARN, func(u *User) {
 			t := u.UserLastModifiedDate.In(time.FixedZone("X", -7200))
 			u.UserLastModifiedDate = &t
 		}, true},
-		{"other kind", UserCreated, testPoolARN, nil, false},
-		{"disabled", UserUpdated, testPoolARN, func(u *User) { u.Enabled = false }, false},
-		{"status", UserUpdated, testPoolARN, func(u *User) { u.UserStatus = "RESET_REQUIRED" }, false},
-		{"attribute value", UserUpdated, testPoolARN, func(u *User) { u.Attributes[2].Value = "silver" }, false},
-		{"mfa", UserUpdated, testPoolARN, func(u *User) { u.MFAOptions = []MFAOption{{"phone_number", "SMS"}} }, false},
-		{"other pool", UserUpdated, strings.Replace(testPoolARN, "AbC123", "AbC124", 1), nil, false},
+		{"same version, other record (a retry)", UserUpdated, 2, testPoolARN, func(u *User) { u.Enabled = false }, true},
+		{"other username, same sub", UserUpdated, 2, testPoolARN, func(u *User) { u.Username = "renamed" }, true},
+		{"next version, same record (toggled back)", UserUpdated, 3, testPoolARN, nil, false},
+		{"other kind", UserCreated, 2, testPoolARN, nil, false},
+		{"other sub", UserUpdated, 2, testPoolARN, func(u *User) {
+			for i := range u.Attributes {
+				if u.Attributes[i].Name == AttrSub {
+					u.Attributes[i].Value = "00000000-0000-0000-0000-000000000000"
+				}
+			}
+		}, false},
+		{"other pool", UserUpdated, 2, strings.Replace(testPoolARN, "AbC123", "AbC124", 1), nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev, err := NewUserEvent(UserChange{Kind: tt.kind}, tt.arn, testUserEdited(t, tt.edit), AttributePolicy{})
+			ev, err := NewUserEvent(UserChange{Kind: tt.kind, Version: tt.version}, tt.arn, testUserEdited(t, tt.edit), AttributePolicy{})
 			if err != nil {
 				t.Fatalf("NewUserEvent: %v", err)
 			}
@@ -160,14 +169,15 @@ func TestNewUserEventRejects(t *testing.T) {
 		want   error
 		text   string
 	}{
-		{"unknown kind", UserChange{Kind: "UserRenamed"}, testPoolARN, AttributePolicy{}, nil, ErrBadUser, `unknown change kind "UserRenamed"`},
-		{"no sub", UserChange{Kind: UserCreated}, testPoolARN, AttributePolicy{}, func(u *User) { u.Attributes = u.Attributes[:1] }, ErrBadUser, `no "sub" attribute`},
-		{"no username", UserChange{Kind: UserCreated}, testPoolARN, AttributePolicy{}, func(u *User) { u.Username = "" }, ErrBadUser, "empty Username"},
-		{"no time", UserChange{Kind: UserDeleted}, testPoolARN, AttributePolicy{}, func(u *User) { u.UserLastModifiedDate = nil }, ErrBadUser, "no time"},
-		{"not an ARN", UserChange{Kind: UserCreated}, "eu-west-1_AbC123", AttributePolicy{}, nil, ErrBadUser, "is not a user pool ARN"},
-		{"other service", UserChange{Kind: UserCreated}, strings.Replace(testPoolARN, "cognito-idp", "iam", 1), AttributePolicy{}, nil, ErrBadUser, "is not a user pool ARN"},
-		{"bad pool id", UserChange{Kind: UserCreated}, strings.Replace(testPoolARN, "eu-west-1_AbC123", "x y", 1), AttributePolicy{}, nil, ErrBadUser, "is not a user pool ARN"},
-		{"bad policy", UserChange{Kind: UserCreated}, testPoolARN, AttributePolicy{Allow: []string{"a"}, Deny: []string{"b"}}, nil, ErrBadPolicy, "not both"},
+		{"unknown kind", UserChange{Kind: "UserRenamed", Version: 1}, testPoolARN, AttributePolicy{}, nil, ErrBadUser, `unknown change kind "UserRenamed"`},
+		{"no sub", UserChange{Kind: UserCreated, Version: 1}, testPoolARN, AttributePolicy{}, func(u *User) { u.Attributes = u.Attributes[:1] }, ErrBadUser, `no "sub" attribute`},
+		{"no version", UserChange{Kind: UserCreated}, testPoolARN, AttributePolicy{}, nil, ErrBadUser, "change version 0"},
+		{"no username", UserChange{Kind: UserCreated, Version: 1}, testPoolARN, AttributePolicy{}, func(u *User) { u.Username = "" }, ErrBadUser, "empty Username"},
+		{"no time", UserChange{Kind: UserDeleted, Version: 3}, testPoolARN, AttributePolicy{}, func(u *User) { u.UserLastModifiedDate = nil }, ErrBadUser, "no time"},
+		{"not an ARN", UserChange{Kind: UserCreated, Version: 1}, "eu-west-1_AbC123", AttributePolicy{}, nil, ErrBadUser, "is not a user pool ARN"},
+		{"other service", UserChange{Kind: UserCreated, Version: 1}, strings.Replace(testPoolARN, "cognito-idp", "iam", 1), AttributePolicy{}, nil, ErrBadUser, "is not a user pool ARN"},
+		{"bad pool id", UserChange{Kind: UserCreated, Version: 1}, strings.Replace(testPoolARN, "eu-west-1_AbC123", "x y", 1), AttributePolicy{}, nil, ErrBadUser, "is not a user pool ARN"},
+		{"bad policy", UserChange{Kind: UserCreated, Version: 1}, testPoolARN, AttributePolicy{Allow: []string{"a"}, Deny: []string{"b"}}, nil, ErrBadPolicy, "not both"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,7 +190,7 @@ func TestNewUserEventRejects(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewUserEvent(UserChange{Kind: UserCreated}, testPoolARN, nil, AttributePolicy{}); !errors.Is(err, ErrBadUser) {
+	if _, err := NewUserEvent(UserChange{Kind: UserCreated, Version: 1}, testPoolARN, nil, AttributePolicy{}); !errors.Is(err, ErrBadUser) {
 		t.Errorf("nil user: error %v, want ErrBadUser", err)
 	}
 }
@@ -188,7 +198,7 @@ func TestNewUserEventRejects(t *testing.T) {
 // TestUserTriggerMeshShape decodes the data as a TriggerMesh consumer
 // would: the field names and date format of aws-sdk-go v1's UserType.
 func TestUserTriggerMeshShape(t *testing.T) {
-	ev, err := NewUserEvent(UserChange{Kind: UserCreated}, testPoolARN, testUser(t), AttributePolicy{})
+	ev, err := NewUserEvent(UserChange{Kind: UserCreated, Version: 1}, testPoolARN, testUser(t), AttributePolicy{})
 	if err != nil {
 		t.Fatalf("NewUserEvent: %v", err)
 	}
@@ -231,7 +241,7 @@ func FuzzNewUserEvent(f *testing.F) {
 			return
 		}
 		policy := AttributePolicy{Deny: []string{deny}}
-		ev, err := NewUserEvent(UserChange{Kind: UserUpdated}, testPoolARN, &u, policy)
+		ev, err := NewUserEvent(UserChange{Kind: UserUpdated, Version: 2}, testPoolARN, &u, policy)
 		if err != nil {
 			return
 		}
@@ -253,7 +263,7 @@ func BenchmarkNewUserEvent(b *testing.B) {
 	u := testUser(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := NewUserEvent(UserChange{Kind: UserUpdated}, testPoolARN, u, AttributePolicy{Deny: []string{"email"}}); err != nil {
+		if _, err := NewUserEvent(UserChange{Kind: UserUpdated, Version: 2}, testPoolARN, u, AttributePolicy{Deny: []string{"email"}}); err != nil {
 			b.Fatalf("NewUserEvent: %v", err)
 		}
 	}

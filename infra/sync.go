@@ -165,6 +165,10 @@ func NewSync(scope constructs.Construct, id string, props *SyncProps) (*Sync, er
 		SystemLogLevelV2:      awslambda.SystemLogLevel_WARN,
 		LogGroup:              logs,
 		Role:                  role,
+		// One run at a time: a second invocation (a schedule tick or a
+		// retry while one runs) is throttled and retried by Lambda; the
+		// state's per-pool lease stops whatever still overlaps.
+		ReservedConcurrentExecutions: jsii.Number(1),
 	})
 	out.Function = fn
 

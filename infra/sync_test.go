@@ -121,6 +121,11 @@ func TestSyncResources(t *testing.T) {
 		if fn.Properties["Timeout"] != float64(600) || fn.Properties["MemorySize"] != float64(256) {
 			t.Errorf("timeout %v, memory %v", fn.Properties["Timeout"], fn.Properties["MemorySize"])
 		}
+		for _, route := range []string{"user-sync", "users"} {
+			if rc := s.res[s.logicalID(t, route, "Sync", "Function")].Properties["ReservedConcurrentExecutions"]; rc != float64(1) {
+				t.Errorf("route %s: sync function's reserved concurrency %v, want 1 (one run at a time)", route, rc)
+			}
+		}
 		vars := prop(fn, "Environment", "Variables")
 		want := map[string]any{
 			"SINK_KIND": "http", "SINK_URL": "https://hooks.example.com/users", "SINK_HTTP_MODE": "binary", "SINK_AUTH": "none",

@@ -41,7 +41,7 @@ const (
 var (
 	SyncCognitoActions = []string{"cognito-idp:AdminGetUser", "cognito-idp:DescribeUserPool", "cognito-idp:ListUsers"}
 	SyncTableActions   = []string{
-		"dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
+		"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
 		"dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem",
 	}
 )
@@ -142,7 +142,7 @@ func (s *Sync) validate() error {
 	if s.TimeoutSeconds < 60 || time.Duration(s.TimeoutSeconds)*time.Second > MaxTimeout {
 		return fmt.Errorf("sync.timeoutSeconds: %d: want 60 to 900", s.TimeoutSeconds)
 	}
-	return nil
+	return CheckSyncScheduleCoversTimeout(s.Schedule, time.Duration(s.TimeoutSeconds)*time.Second)
 }
 
 // validate checks the enrichment; errors name the field under "enrich.".

@@ -51,6 +51,8 @@ func TestSyncInvalid(t *testing.T) {
 		{"rate singular with 2", `{"sync": {"schedule": "rate(2 hour)"}}`, "sync.schedule"},
 		{"rate zero", `{"sync": {"schedule": "rate(0 minutes)"}}`, "sync.schedule"},
 		{"cron with 5 fields", `{"sync": {"schedule": "cron(0 3 * * ?)"}}`, "sync.schedule"},
+		{"schedule shorter than the default timeout", `{"sync": {"schedule": "rate(5 minutes)"}}`, "less than the sync's timeout of 15m0s"},
+		{"cron shorter than the timeout", `{"sync": {"schedule": "cron(0/5 * * * ? *)", "timeoutSeconds": 600}}`, "less than the sync's timeout of 10m0s"},
 		{"negative rate", `{"sync": {"rate": -1}}`, "sync.rate"},
 		{"huge rate", `{"sync": {"rate": 5000}}`, "sync.rate"},
 		{"allow and deny", `{"sync": {"attributes": {"allow": ["email"], "deny": ["phone_number"]}}}`, "sync.attributes"},

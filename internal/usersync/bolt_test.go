@@ -23,7 +23,7 @@ func TestBoltDropsAndChunks(t *testing.T) {
 			const n = 3*boltScanKeys + 7
 			put := make([]Record, 0, n)
 			for i := range n {
-				put = append(put, Record{Username: fmt.Sprintf("u%06d", i), Data: []byte(`{}`), Pass: int64(1 + i%3), Delivered: true})
+				put = append(put, Record{Sub: fmt.Sprintf("u%06d", i), Username: "x", Data: []byte(`{}`), Pass: int64(1 + i%3), Delivered: true})
 			}
 			if err := s.Commit(ctx, "p", Batch{Put: put, Pass: Pass{Number: 3}}); err != nil {
 				t.Fatalf("commit: %v", err)
@@ -36,8 +36,8 @@ func TestBoltDropsAndChunks(t *testing.T) {
 					t.Fatalf("unseen after %q: %v", after, err)
 				}
 				for _, r := range recs {
-					got = append(got, r.Username)
-					after = r.Username
+					got = append(got, r.Sub)
+					after = r.Sub
 				}
 				if len(recs) < 1000 {
 					break

@@ -6,16 +6,30 @@
 //
 // # A pass
 //
-// Engine.SyncPool pages through every ListUsers page of the pool (Limit
-// 60), compares each user's canonical record (attributes kept by the
-// attribute policy, sorted; Enabled, UserStatus, MFA options, dates) with
-// the stored one, and sends an event for each difference: a change is any
+// Engine.SyncPool takes the pool's lease (Store.Lease), pages through
+// every ListUsers page of the pool (Limit 60), compares each user's
+// canonical record (attributes kept by the attribute policy, sorted;
+// Enabled, UserStatus, MFA options, dates) with the one stored under its
+// sub, and sends an event for each difference: a change is any
 // difference, not only a newer UserLastModifiedDate. When the listing is
 // complete, each stored user the pass did not see is checked with
-// AdminGetUser: UserNotFoundException makes a UserDeleted event carrying
-// the last record seen; a user found after all is compared like a listed
-// one. A deletion is never inferred from a partial pass. On a pool's first
-// pass every user is UserCreated, unless Baseline records them silently.
+// AdminGetUser: UserNotFoundException, or the username now carrying
+// another sub (deleted and created again), makes a UserDeleted event for
+// the stored sub carrying its last record; a user found with its sub is
+// compared like a listed one. A deletion is never inferred from a partial
+// pass. On a pool's first pass every user is UserCreated, unless Baseline
+// records them silently. A record that changed form only because the
+// attribute policy changed is recorded without an event and counted
+// (Stats.PolicyChanged), unless ResendOnPolicyChange.
+//
+// # Ids
+//
+// Each record carries a version, that of the user's last acknowledged
+// change; a change is sent as the next version, and the event id is a
+// function of (pool, sub, version, kind) (events.NewUserEvent). Before
+// sending, the run records the change as pending (version and a digest of
+// kind and record): a retry of the same change keeps the version, so the
+// id; a different change takes the next one.
 //
 // # Delivery and state
 //
@@ -24,9 +38,9 @@
 // after its events were acknowledged. A transient delivery failure stops
 // the run (ErrDelivery) with the checkpoint on the failed page; a run
 // killed anywhere and run again sends every change not yet recorded,
-// repeats with the same ids (the id is a pure function of the change). A
-// permanent failure (the sink refused the event) is counted, logged, and
-// tried again on the next pass. The checkpoint (Pass) holds the pass
+// repeats with the same ids (pending versions). A permanent failure (the
+// sink refused the event) is counted, logged, and tried again on the next
+// pass. The checkpoint (Pass) holds the pass
 // number, its phase, the next pagination token and the deleting phase's
 // cursor, so a pass that outlives a Lambda invocation (the run stops
 // Reserve before the deadline) resumes in the next one. A pagination token
@@ -48,8 +62,14 @@
 //
 // BoltStore keeps the state of the CLI in one local file (bbolt): a bucket
 // per pool, "pool/<id>", with the checkpoint under "pass" and a bucket
-// "users" of records keyed by username (8 bytes pass number, 1 byte
-// delivered flag, the record's JSON). It is read a page at a time, never
+// "subs" of records keyed by sub (8 bytes pass number, 1 byte delivered
+// flag, 8 bytes version, 8 bytes pending version, 16 bytes pending digest,
+// 2 bytes username length, the username, the record's JSON). Format 1
+// (a bucket "users" keyed by username, no versions) is migrated on the
+// pool's first LoadPass, 10,000 records a transaction. The file's lock
+// is the CLI's lease. A damaged file (empty, truncated, overwritten) is an
+// error wrapping ErrDamaged naming the file; bbolt's panics are
+// recovered at every call. It is read a page at a time, never
 // held in memory whole; bbolt's memory map is dropped from the resident set
 // every DefaultDropBytes read or written, and the delete scan reads at most
 // 4,096 records per transaction, so peak RSS hardly grows with the pool.
@@ -57,10 +77,18 @@
 // DynamoStore keeps the Lambda's state in a DynamoDB table (partition key
 // "pk" (S), sort key "sk" (S), on-demand). Its items:
 //
-//	pk "pool#<poolId>", sk "pass"            c (S): the checkpoint, JSON
-//	pk "pool#<poolId>", sk "user#<username>" p (N): pass last seen,
-//	                                         v (BOOL): delivered,
-//	                                         d (S): the record's JSON
+//	pk "pool#<poolId>", sk "pass"       c (S): the checkpoint, JSON
+//	pk "pool#<poolId>", sk "lease"      holder (S), expires (N, Unix ms)
+//	pk "pool#<poolId>", sk "sub#<sub>"  p (N): pass last seen,
+//	                                    v (BOOL): delivered,
+//	                                    u (S): username,
+//	                                    n (N): version,
+//	                                    q (N), h (B): pending version, digest
+//	                                    d (S): the record's JSON
+//
+// Format 1 items (sk "user#<username>", no u, n) are migrated by the
+// pool's next LoadPass, a query page at a time. An item that does not
+// decode is an error wrapping ErrDamaged naming its key.
 //
 // # Measured
 //

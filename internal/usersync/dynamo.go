@@ -19,6 +19,7 @@ type DynamoAPI interface {
 	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
 	BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
 	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
 }
 
 var _ DynamoAPI = (*dynamodb.Client)(nil)
@@ -50,8 +51,17 @@ const (
 	ddbDelivered = "v"
 	ddbData      = "d"
 	ddbCheck     = "c"
+	ddbUsername  = "u"
+	ddbVersion   = "n"
+	ddbPending   = "q"
+	ddbPendSum   = "h"
+	ddbHolder    = "holder"
+	ddbExpires   = "expires"
 	ddbSKPass    = "pass"
-	ddbSKUser    = "user#"
+	ddbSKLease   = "lease"
+	ddbSKSub     = "sub#"
+	// ddbSKUser is the sort key prefix of format 1 records (migrated).
+	ddbSKUser = "user#"
 	// ddbBatchWrite is BatchWriteItem's limit of items per call.
 	ddbBatchWrite = 25
 	// ddbMaxRounds bounds the calls spent on unprocessed items.
@@ -78,30 +88,97 @@ func ddbKey(pool, sk string) map[string]ddbtypes.AttributeValue {
 // Close implements Store; there is nothing to release.
 func (s *DynamoStore) Close() error { return nil }
 
-// LoadPass implements Store.
+// damagedItem is the error of an item that does not decode, naming its
+// key and the way out.
+func (s *DynamoStore) damagedItem(pool, sk string, err error) error {
+	return fmt.Errorf("%w: %w: table %s, item pk %q sk %q: %w (delete the pool's items, pk %q, to start its state over; SYNC_BASELINE=true records its users without sending them)",
+		ErrState, ErrDamaged, s.Table, ddbPoolKey(pool), sk, err, ddbPoolKey(pool))
+}
+
+// LoadPass implements Store, migrating a format 1 pool first.
 func (s *DynamoStore) LoadPass(ctx context.Context, pool string) (Pass, bool, error) {
 	out, err := s.API.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: ddbKey(pool, ddbSKPass), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return Pass{}, false, fmt.Errorf("%w: reading the checkpoint of %s from table %s: %w", ErrState, pool, s.Table, err)
 	}
+	if out.Item == nil {
+		return Pass{}, false, nil
+	}
 	c, ok := out.Item[ddbCheck].(*ddbtypes.AttributeValueMemberS)
 	if !ok {
-		return Pass{}, false, nil
+		return Pass{}, false, s.damagedItem(pool, ddbSKPass, fmt.Errorf("no string attribute %q", ddbCheck))
 	}
 	var p Pass
 	if err := json.Unmarshal([]byte(c.Value), &p); err != nil {
-		return Pass{}, false, fmt.Errorf("%w: decoding the checkpoint of %s: %w", ErrState, pool, err)
+		return Pass{}, false, s.damagedItem(pool, ddbSKPass, err)
+	}
+	if p.Format < StateFormat {
+		if p, err = s.migrate(ctx, pool, p); err != nil {
+			return Pass{}, false, err
+		}
 	}
 	return p, true, nil
 }
 
+// migrate moves a format 1 pool's items (sort key user#<username>) to
+// format 2 (sub#<sub>, version 0), a query page at a time, each written
+// before its old item is deleted, then writes the checkpoint as format 2:
+// a migration stopped anywhere goes on at the next run, and nothing is
+// sent.
+func (s *DynamoStore) migrate(ctx context.Context, pool string, p Pass) (Pass, error) {
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(s.Table),
+		KeyConditionExpression:    aws.String("#pk = :pk AND begins_with(#sk, :user)"),
+		ExpressionAttributeNames:  map[string]string{"#pk": ddbPK, "#sk": ddbSK},
+		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":pk": &ddbtypes.AttributeValueMemberS{Value: ddbPoolKey(pool)}, ":user": &ddbtypes.AttributeValueMemberS{Value: ddbSKUser}},
+		ConsistentRead:            aws.Bool(true),
+		Limit:                     aws.Int32(100),
+	}
+	for {
+		res, err := s.API.Query(ctx, in)
+		if err != nil {
+			return Pass{}, fmt.Errorf("%w: migrating the state of %s in table %s: %w", ErrState, pool, s.Table, err)
+		}
+		var recs []Record
+		var olds []string
+		for _, item := range res.Items {
+			sk, _ := item[ddbSK].(*ddbtypes.AttributeValueMemberS)
+			r, err := decodeDynamoV1(item)
+			if err != nil {
+				return Pass{}, s.damagedItem(pool, sk.Value, err)
+			}
+			recs = append(recs, r)
+			olds = append(olds, sk.Value)
+		}
+		if err := s.write(ctx, pool, Batch{Put: recs}); err != nil {
+			return Pass{}, err
+		}
+		var dels []ddbtypes.WriteRequest
+		for _, sk := range olds {
+			dels = append(dels, ddbtypes.WriteRequest{DeleteRequest: &ddbtypes.DeleteRequest{Key: ddbKey(pool, sk)}})
+		}
+		if err := s.batchWrite(ctx, pool, dels); err != nil {
+			return Pass{}, err
+		}
+		if len(res.LastEvaluatedKey) == 0 {
+			break
+		}
+		in.ExclusiveStartKey = res.LastEvaluatedKey
+	}
+	p = migratedPass(p)
+	if err := s.putPass(ctx, pool, p); err != nil {
+		return Pass{}, err
+	}
+	return p, nil
+}
+
 // GetUsers implements Store with BatchGetItem (eventually consistent: a
 // stale read can only repeat an event, with the same id).
-func (s *DynamoStore) GetUsers(ctx context.Context, pool string, usernames []string) (map[string]Record, error) {
-	out := make(map[string]Record, len(usernames))
-	keys := make([]map[string]ddbtypes.AttributeValue, 0, len(usernames))
-	for _, n := range usernames {
-		keys = append(keys, ddbKey(pool, ddbSKUser+n))
+func (s *DynamoStore) GetUsers(ctx context.Context, pool string, subs []string) (map[string]Record, error) {
+	out := make(map[string]Record, len(subs))
+	keys := make([]map[string]ddbtypes.AttributeValue, 0, len(subs))
+	for _, n := range subs {
+		keys = append(keys, ddbKey(pool, ddbSKSub+n))
 	}
 	for start := 0; start < len(keys); start += 100 {
 		req := map[string]ddbtypes.KeysAndAttributes{s.Table: {Keys: keys[start:min(start+100, len(keys))]}}
@@ -116,9 +193,9 @@ func (s *DynamoStore) GetUsers(ctx context.Context, pool string, usernames []str
 			for _, item := range res.Responses[s.Table] {
 				r, err := decodeDynamoRecord(item)
 				if err != nil {
-					return nil, fmt.Errorf("%w: %s: %w", ErrState, pool, err)
+					return nil, s.damagedItem(pool, skOfItem(item), err)
 				}
-				out[r.Username] = r
+				out[r.Sub] = r
 			}
 			req = res.UnprocessedKeys
 		}
@@ -130,17 +207,35 @@ func (s *DynamoStore) GetUsers(ctx context.Context, pool string, usernames []str
 // then the checkpoint with PutItem. A crash between them repeats a page,
 // whose records then compare equal: no event is lost or changed.
 func (s *DynamoStore) Commit(ctx context.Context, pool string, b Batch) error {
+	if err := s.write(ctx, pool, b); err != nil {
+		return err
+	}
+	return s.putPass(ctx, pool, b.Pass)
+}
+
+// write writes the batch's records and deletions.
+func (s *DynamoStore) write(ctx context.Context, pool string, b Batch) error {
 	var writes []ddbtypes.WriteRequest
 	for _, r := range b.Put {
-		item := ddbKey(pool, ddbSKUser+r.Username)
+		item := ddbKey(pool, ddbSKSub+r.Sub)
 		item[ddbPass] = &ddbtypes.AttributeValueMemberN{Value: strconv.FormatInt(r.Pass, 10)}
 		item[ddbDelivered] = &ddbtypes.AttributeValueMemberBOOL{Value: r.Delivered}
 		item[ddbData] = &ddbtypes.AttributeValueMemberS{Value: string(r.Data)}
+		item[ddbUsername] = &ddbtypes.AttributeValueMemberS{Value: r.Username}
+		item[ddbVersion] = &ddbtypes.AttributeValueMemberN{Value: strconv.FormatInt(r.Version, 10)}
+		if r.Pending > 0 {
+			item[ddbPending] = &ddbtypes.AttributeValueMemberN{Value: strconv.FormatInt(r.Pending, 10)}
+			item[ddbPendSum] = &ddbtypes.AttributeValueMemberB{Value: r.PendingSum[:]}
+		}
 		writes = append(writes, ddbtypes.WriteRequest{PutRequest: &ddbtypes.PutRequest{Item: item}})
 	}
 	for _, n := range b.Delete {
-		writes = append(writes, ddbtypes.WriteRequest{DeleteRequest: &ddbtypes.DeleteRequest{Key: ddbKey(pool, ddbSKUser+n)}})
+		writes = append(writes, ddbtypes.WriteRequest{DeleteRequest: &ddbtypes.DeleteRequest{Key: ddbKey(pool, ddbSKSub+n)}})
 	}
+	return s.batchWrite(ctx, pool, writes)
+}
+
+func (s *DynamoStore) batchWrite(ctx context.Context, pool string, writes []ddbtypes.WriteRequest) error {
 	for start := 0; start < len(writes); start += ddbBatchWrite {
 		req := map[string][]ddbtypes.WriteRequest{s.Table: writes[start:min(start+ddbBatchWrite, len(writes))]}
 		for round := 0; len(req) > 0; round++ {
@@ -154,7 +249,11 @@ func (s *DynamoStore) Commit(ctx context.Context, pool string, b Batch) error {
 			req = res.UnprocessedItems
 		}
 	}
-	c, err := json.Marshal(b.Pass)
+	return nil
+}
+
+func (s *DynamoStore) putPass(ctx context.Context, pool string, p Pass) error {
+	c, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("%w: encoding the checkpoint of %s: %w", ErrState, pool, err)
 	}
@@ -171,20 +270,20 @@ func (s *DynamoStore) Commit(ctx context.Context, pool string, b Batch) error {
 func (s *DynamoStore) Unseen(ctx context.Context, pool string, pass int64, after string, limit int) ([]Record, error) {
 	in := &dynamodb.QueryInput{
 		TableName:              aws.String(s.Table),
-		KeyConditionExpression: aws.String("#pk = :pk AND begins_with(#sk, :user)"),
+		KeyConditionExpression: aws.String("#pk = :pk AND begins_with(#sk, :sub)"),
 		FilterExpression:       aws.String("#p < :pass"),
 		ExpressionAttributeNames: map[string]string{
 			"#pk": ddbPK, "#sk": ddbSK, "#p": ddbPass,
 		},
 		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{
 			":pk":   &ddbtypes.AttributeValueMemberS{Value: ddbPoolKey(pool)},
-			":user": &ddbtypes.AttributeValueMemberS{Value: ddbSKUser},
+			":sub":  &ddbtypes.AttributeValueMemberS{Value: ddbSKSub},
 			":pass": &ddbtypes.AttributeValueMemberN{Value: strconv.FormatInt(pass, 10)},
 		},
 		ConsistentRead: aws.Bool(true),
 	}
 	if after != "" {
-		in.ExclusiveStartKey = ddbKey(pool, ddbSKUser+after)
+		in.ExclusiveStartKey = ddbKey(pool, ddbSKSub+after)
 	}
 	var out []Record
 	for {
@@ -195,7 +294,7 @@ func (s *DynamoStore) Unseen(ctx context.Context, pool string, pass int64, after
 		for _, item := range res.Items {
 			r, err := decodeDynamoRecord(item)
 			if err != nil {
-				return nil, fmt.Errorf("%w: %s: %w", ErrState, pool, err)
+				return nil, s.damagedItem(pool, skOfItem(item), err)
 			}
 			out = append(out, r)
 			if len(out) == limit {
@@ -209,26 +308,75 @@ func (s *DynamoStore) Unseen(ctx context.Context, pool string, pass int64, after
 	}
 }
 
+func skOfItem(item map[string]ddbtypes.AttributeValue) string {
+	if sk, ok := item[ddbSK].(*ddbtypes.AttributeValueMemberS); ok {
+		return sk.Value
+	}
+	return "?"
+}
+
+func ddbInt(item map[string]ddbtypes.AttributeValue, name string, required bool) (int64, error) {
+	v, ok := item[name].(*ddbtypes.AttributeValueMemberN)
+	if !ok {
+		if required || item[name] != nil {
+			return 0, fmt.Errorf("no number attribute %q", name)
+		}
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v.Value, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("attribute %q: %q is not a count", name, v.Value)
+	}
+	return n, nil
+}
+
 func decodeDynamoRecord(item map[string]ddbtypes.AttributeValue) (Record, error) {
 	sk, _ := item[ddbSK].(*ddbtypes.AttributeValueMemberS)
-	if sk == nil || len(sk.Value) <= len(ddbSKUser) {
-		return Record{}, fmt.Errorf("an item without a user sort key")
+	if sk == nil || len(sk.Value) <= len(ddbSKSub) || sk.Value[:len(ddbSKSub)] != ddbSKSub {
+		return Record{}, fmt.Errorf("not a user item")
 	}
-	r := Record{Username: sk.Value[len(ddbSKUser):]}
-	p, _ := item[ddbPass].(*ddbtypes.AttributeValueMemberN)
-	if p == nil {
-		return Record{}, fmt.Errorf("user %q: no %s attribute", r.Username, ddbPass)
+	r := Record{Sub: sk.Value[len(ddbSKSub):]}
+	var err error
+	if r.Pass, err = ddbInt(item, ddbPass, true); err != nil {
+		return Record{}, err
 	}
-	n, err := strconv.ParseInt(p.Value, 10, 64)
-	if err != nil {
-		return Record{}, fmt.Errorf("user %q: %s: %w", r.Username, ddbPass, err)
+	if r.Version, err = ddbInt(item, ddbVersion, true); err != nil {
+		return Record{}, err
 	}
-	r.Pass = n
-	if v, ok := item[ddbDelivered].(*ddbtypes.AttributeValueMemberBOOL); ok {
-		r.Delivered = v.Value
+	if r.Pending, err = ddbInt(item, ddbPending, false); err != nil {
+		return Record{}, err
 	}
-	if d, ok := item[ddbData].(*ddbtypes.AttributeValueMemberS); ok {
-		r.Data = []byte(d.Value)
+	v, ok1 := item[ddbDelivered].(*ddbtypes.AttributeValueMemberBOOL)
+	u, ok2 := item[ddbUsername].(*ddbtypes.AttributeValueMemberS)
+	d, ok3 := item[ddbData].(*ddbtypes.AttributeValueMemberS)
+	if !ok1 || !ok2 || !ok3 || u.Value == "" {
+		return Record{}, fmt.Errorf("attributes %q, %q or %q missing or of another type", ddbDelivered, ddbUsername, ddbData)
+	}
+	r.Delivered, r.Username, r.Data = v.Value, u.Value, []byte(d.Value)
+	if r.Pending > 0 {
+		h, ok := item[ddbPendSum].(*ddbtypes.AttributeValueMemberB)
+		if !ok || len(h.Value) != pendingSumLen {
+			return Record{}, fmt.Errorf("attribute %q missing or not %d bytes", ddbPendSum, pendingSumLen)
+		}
+		copy(r.PendingSum[:], h.Value)
 	}
 	return r, nil
+}
+
+// decodeDynamoV1 reads a format 1 item (sort key user#<username>).
+func decodeDynamoV1(item map[string]ddbtypes.AttributeValue) (Record, error) {
+	sk, _ := item[ddbSK].(*ddbtypes.AttributeValueMemberS)
+	if sk == nil || len(sk.Value) <= len(ddbSKUser) {
+		return Record{}, fmt.Errorf("not a user item")
+	}
+	pass, err := ddbInt(item, ddbPass, true)
+	if err != nil {
+		return Record{}, err
+	}
+	v, _ := item[ddbDelivered].(*ddbtypes.AttributeValueMemberBOOL)
+	d, ok := item[ddbData].(*ddbtypes.AttributeValueMemberS)
+	if v == nil || !ok {
+		return Record{}, fmt.Errorf("attributes %q or %q missing", ddbDelivered, ddbData)
+	}
+	return v1Record(sk.Value[len(ddbSKUser):], pass, v.Value, []byte(d.Value))
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"golang.org/x/time/rate"
 
@@ -69,9 +70,14 @@ func NewFunction(ctx context.Context, cfg Config, log *slog.Logger, getenv func(
 
 // Handle runs each pool's pass from its checkpoint, one after the other,
 // until done or the deadline is near; the scheduled invocation's payload
-// is ignored. It fails when an event was not delivered, so the
-// invocation's error metric and alarms see it.
+// is ignored. Each pool's run holds the pool's lease, named after the
+// invocation's request id; a pool whose lease another run holds is logged
+// (holder, until) and skipped, not an error. It fails when an event was
+// not delivered, so the invocation's error metric and alarms see it.
 func (f *Function) Handle(ctx context.Context, _ json.RawMessage) (Stats, error) {
+	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.AwsRequestID != "" {
+		f.Engine.Holder = "lambda request " + lc.AwsRequestID
+	}
 	pools := f.Pools
 	if len(pools) == 0 {
 		var err error
@@ -84,6 +90,9 @@ func (f *Function) Handle(ctx context.Context, _ json.RawMessage) (Stats, error)
 	for _, pool := range pools {
 		s, err := f.Engine.SyncPool(ctx, pool)
 		total.Add(s)
+		if errors.Is(err, ErrLeaseHeld) {
+			continue // logged by SyncPool: another run is syncing the pool
+		}
 		LogStats(f.Log, s, err)
 		if err != nil {
 			errs = append(errs, err)
@@ -112,8 +121,13 @@ const (
 	LogDelivered = "delivered"
 	LogFailed    = "failed"
 	LogRequests  = "requests"
-	LogComplete  = "complete"
-	LogDuration  = "duration_ms"
+	LogRestarts  = "restarts"
+	LogBaseline  = "baselined"
+	// LogPolicyChanged counts records that changed form only because the
+	// attribute policy changed (recorded without events).
+	LogPolicyChanged = "policy_changed"
+	LogComplete      = "complete"
+	LogDuration      = "duration_ms"
 )
 
 // LogStats writes one summary line of a pool's run.
@@ -123,6 +137,7 @@ func LogStats(log *slog.Logger, s Stats, err error) {
 	}
 	attrs := []any{LogPool, s.Pool, LogPages, s.Pages, LogUsers, s.Users, LogCreated, s.Created, LogUpdated, s.Updated,
 		LogDeleted, s.Deleted, LogDelivered, s.Delivered, LogFailed, s.Failed, LogRequests, s.Requests,
+		LogRestarts, s.Restarts, LogBaseline, s.Baselined, LogPolicyChanged, s.PolicyChanged,
 		LogComplete, s.Complete, LogDuration, s.Duration.Milliseconds()}
 	if err != nil {
 		log.Error("user sync run", append(attrs, LogError, err.Error())...)

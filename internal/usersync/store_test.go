@@ -52,9 +52,10 @@ func TestStores(t *testing.T) {
 			}
 			var put []Record
 			for i := range 130 {
-				put = append(put, Record{Username: fmt.Sprintf("u%03d", i), Data: []byte(`{"i":` + fmt.Sprint(i) + `}`), Pass: int64(1 + i%2), Delivered: i%3 != 0})
+				put = append(put, Record{Sub: fmt.Sprintf("u%03d", i), Username: fmt.Sprintf("name%03d", i), Data: []byte(`{"i":` + fmt.Sprint(i) + `}`), Pass: int64(1 + i%2), Delivered: i%3 != 0, Version: int64(i)})
 			}
-			pass := Pass{Number: 2, Phase: PhaseDeleting, Token: "tok", Page: 3}
+			put[1].Pending, put[1].PendingSum = 5, pendingSum("UserUpdated", []byte("x"))
+			pass := Pass{Number: 2, Phase: PhaseDeleting, Token: "tok", Page: 3, Format: StateFormat}
 			if err := s.Commit(ctx, "p_1", Batch{Put: put, Pass: pass}); err != nil {
 				t.Fatalf("commit: %v", err)
 			}
@@ -63,7 +64,8 @@ func TestStores(t *testing.T) {
 				t.Fatalf("pass %+v found %v err %v, want %+v", got, found, err, pass)
 			}
 			users, err := s.GetUsers(ctx, "p_1", []string{"u000", "u001", "nobody"})
-			if err != nil || len(users) != 2 || string(users["u001"].Data) != `{"i":1}` || users["u001"].Pass != 2 || !users["u001"].Delivered || users["u000"].Delivered {
+			if err != nil || len(users) != 2 || string(users["u001"].Data) != `{"i":1}` || users["u001"].Pass != 2 || !users["u001"].Delivered || users["u000"].Delivered ||
+				users["u001"].Username != "name001" || users["u001"].Version != 1 || users["u001"].Pending != 5 || users["u001"].PendingSum != put[1].PendingSum {
 				t.Fatalf("GetUsers: %+v, err %v", users, err)
 			}
 			if err := s.Commit(ctx, "p_1", Batch{Delete: []string{"u002"}, Pass: pass}); err != nil {
@@ -77,8 +79,8 @@ func TestStores(t *testing.T) {
 					t.Fatalf("unseen: %v", err)
 				}
 				for _, r := range recs {
-					unseen = append(unseen, r.Username)
-					after = r.Username
+					unseen = append(unseen, r.Sub)
+					after = r.Sub
 				}
 				if len(recs) < 7 {
 					break

@@ -1,0 +1,72 @@
+package usersync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Lease implements Store with the pool's lease item (pk "pool#<id>", sk
+// "lease": holder, expires in Unix milliseconds), written only when absent
+// or expired (a conditional PutItem), deleted on release only while this
+// holder still holds it. A run killed before releasing it (a Lambda
+// timeout) leaves it to expire at its deadline.
+func (s *DynamoStore) Lease(ctx context.Context, pool, holder string, until time.Time) (func(context.Context) error, error) {
+	now := time.Now()
+	item := ddbKey(pool, ddbSKLease)
+	item[ddbHolder] = &ddbtypes.AttributeValueMemberS{Value: holder}
+	item[ddbExpires] = &ddbtypes.AttributeValueMemberN{Value: strconv.FormatInt(until.UnixMilli(), 10)}
+	_, err := s.API.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:                 aws.String(s.Table),
+		Item:                      item,
+		ConditionExpression:       aws.String("attribute_not_exists(#pk) OR #e < :now"),
+		ExpressionAttributeNames:  map[string]string{"#pk": ddbPK, "#e": ddbExpires},
+		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":now": &ddbtypes.AttributeValueMemberN{Value: strconv.FormatInt(now.UnixMilli(), 10)}},
+	})
+	var ccf *ddbtypes.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return nil, s.heldBy(ctx, pool)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: taking the lease of %s in table %s: %w", ErrState, pool, s.Table, err)
+	}
+	release := func(ctx context.Context) error {
+		_, err := s.API.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+			TableName:                 aws.String(s.Table),
+			Key:                       ddbKey(pool, ddbSKLease),
+			ConditionExpression:       aws.String("#h = :me"),
+			ExpressionAttributeNames:  map[string]string{"#h": ddbHolder},
+			ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":me": &ddbtypes.AttributeValueMemberS{Value: holder}},
+		})
+		if errors.As(err, &ccf) {
+			return nil // expired and taken by another run: not ours to delete
+		}
+		if err != nil {
+			return fmt.Errorf("%w: releasing the lease of %s in table %s (it expires at %s): %w", ErrState, pool, s.Table, until.UTC().Format(time.RFC3339), err)
+		}
+		return nil
+	}
+	return release, nil
+}
+
+// heldBy reads who holds the pool's lease, until when.
+func (s *DynamoStore) heldBy(ctx context.Context, pool string) error {
+	held := &LeaseHeldError{Pool: pool, Holder: "another run"}
+	out, err := s.API.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: ddbKey(pool, ddbSKLease), ConsistentRead: aws.Bool(true)})
+	if err != nil || out.Item == nil {
+		return held
+	}
+	if h, ok := out.Item[ddbHolder].(*ddbtypes.AttributeValueMemberS); ok {
+		held.Holder = h.Value
+	}
+	if ms, err := ddbInt(out.Item, ddbExpires, true); err == nil {
+		held.Until = time.UnixMilli(ms)
+	}
+	return held
+}
