@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -208,22 +207,6 @@ func forEachRecord(names []string, stdin io.Reader, record func(name string, rec
 		}
 		read(name, f)
 		f.Close()
-	}
-}
-
-// readRecords reads every record of rd, copying each.
-func readRecords(rd io.Reader) ([]inputRecord, error) {
-	r := records.NewReader(rd)
-	var recs []inputRecord
-	for {
-		rec, err := r.Next()
-		if err == io.EOF {
-			return recs, nil
-		}
-		if err != nil {
-			return recs, err
-		}
-		recs = append(recs, inputRecord{data: bytes.Clone(rec.Data), index: rec.Index, line: rec.Line})
 	}
 }
 

@@ -257,3 +257,55 @@ func TestNoFileOverMaxLines(t *testing.T) {
 		}
 	}
 }
+
+// commandForbidden are the imports a command's non-test files may not
+// have: starting emulators (internal/emulator/...), running functions under
+// the local Runtime API (internal/lambdaruntime/...) or child processes
+// (os/exec) is a command's work, which lives in an internal package named
+// for it (the demo's in internal/demo); the command parses flags, calls and
+// prints.
+var commandForbidden = []string{"os/exec", module + "/internal/emulator", module + "/internal/lambdaruntime"}
+
+// commandImportProblem says why a non-test file in a command folder may
+// not import imp, or "" when it may.
+func commandImportProblem(imp string) string {
+	for _, p := range commandForbidden {
+		if imp == p || strings.HasPrefix(imp, p+"/") {
+			return "a command parses flags, calls an internal package and prints; orchestrating processes, emulators or the local Runtime API belongs in that internal package (e.g. internal/demo)"
+		}
+	}
+	return ""
+}
+
+func TestCommandsAreThin(t *testing.T) {
+	commands := 0
+	for _, f := range loadFiles(t) {
+		if layer(f.rel) != "cmd" || f.test {
+			continue
+		}
+		commands++
+		for _, imp := range f.imports {
+			if why := commandImportProblem(imp); why != "" {
+				t.Errorf("%s imports %s: %s", f.rel, imp, why)
+			}
+		}
+	}
+	if commands == 0 {
+		t.Fatal("no command files found under cmd/")
+	}
+}
+
+func TestCommandRuleCatchesOrchestration(t *testing.T) {
+	// What cmd/cognito-events/demo*.go imported before the demo moved to
+	// internal/demo.
+	for _, imp := range []string{"os/exec", module + "/internal/emulator/motoserver", module + "/internal/lambdaruntime"} {
+		if commandImportProblem(imp) == "" {
+			t.Errorf("a command may import %s", imp)
+		}
+	}
+	for _, imp := range []string{"net/http", "os", module + "/internal/demo", module + "/internal/lambdaruntimex", module + "/internal/routes"} {
+		if why := commandImportProblem(imp); why != "" {
+			t.Errorf("a command may not import %s: %s", imp, why)
+		}
+	}
+}

@@ -1,7 +1,9 @@
-package main
+package demo
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -34,11 +36,11 @@ func TestDemoTriggers(t *testing.T) {
 	cl := cognitoLocalDir(t)
 	trig := lambdatest.Build(t, "../../functions/trigger")
 	fwd := lambdatest.Build(t, "../../functions/forwarder")
-	var stdout, stderr bytes.Buffer
-	code := run([]string{"demo-triggers", "--trigger-bootstrap", trig, "--bootstrap", fwd, "--cognito-local", cl}, nil, &stdout, &stderr)
+	var stdout, logs bytes.Buffer
+	err := Triggers(context.Background(), TriggerOptions{TriggerBootstrap: trig, Bootstrap: fwd, CognitoLocal: cl, Logs: &lockedWriter{w: &logs}}, &stdout)
 	out := stdout.String()
-	if code != exitOK {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, &stderr)
+	if err != nil {
+		t.Fatalf("Triggers: %v\nstdout:\n%s\nlogs:\n%s", err, out, logs.String())
 	}
 	for _, want := range []string{
 		"SignUp               demo-user: ok", "ConfirmSignUp        demo-user: ok", "InitiateAuth         demo-user: ok",
@@ -58,9 +60,9 @@ func TestDemoTriggers(t *testing.T) {
 }
 
 func TestDemoTriggersMissingBootstrap(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	code := run([]string{"demo-triggers", "--trigger-bootstrap", t.TempDir() + "/none", "--bootstrap", t.TempDir() + "/none"}, nil, &stdout, &stderr)
-	if code != exitFailures || !strings.Contains(stderr.String(), "make demo builds it") {
-		t.Fatalf("exit %d, stderr %s", code, &stderr)
+	var stdout bytes.Buffer
+	err := Triggers(context.Background(), TriggerOptions{TriggerBootstrap: t.TempDir() + "/none", Bootstrap: t.TempDir() + "/none", Logs: io.Discard}, &stdout)
+	if err == nil || !strings.Contains(err.Error(), "make demo builds it") {
+		t.Fatalf("Triggers: %v, want an error saying make demo builds it", err)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"bytes"
@@ -35,12 +35,12 @@ func TestDemoSync(t *testing.T) {
 	}
 	needMotoServer(t)
 	var out bytes.Buffer
-	res, err := demoSync(context.Background(), &out)
+	res, err := Sync(context.Background(), &out)
 	if err != nil {
-		t.Fatalf("demoSync: %v\n%s", err, out.String())
+		t.Fatalf("Sync: %v\n%s", err, out.String())
 	}
-	if !res.Ran || !res.ok() {
-		t.Fatalf("demoSync ran %v, ok %v\n%s", res.Ran, res.ok(), out.String())
+	if !res.Ran || !res.OK() {
+		t.Fatalf("Sync ran %v, ok %v\n%s", res.Ran, res.OK(), out.String())
 	}
 	want := []struct {
 		created, updated, deleted int
@@ -80,9 +80,10 @@ func TestDemoSync(t *testing.T) {
 // it and succeeds.
 func TestDemoSyncWithoutMoto(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	var out, errOut bytes.Buffer
-	if code := runDemoSyncStep(context.Background(), demoSyncAuto, &out, &errOut); code != exitOK {
-		t.Fatalf("exit %d, want %d; stderr %s", code, exitOK, errOut.String())
+	var out bytes.Buffer
+	res, err := Sync(context.Background(), &out)
+	if err != nil || res.Ran || !res.OK() {
+		t.Fatalf("Sync = %+v, %v; want a step left out, no error", res, err)
 	}
 	if !strings.Contains(out.String(), `pip install "moto[server]"`) {
 		t.Errorf("output does not say how to install moto:\n%s", out.String())
@@ -92,31 +93,23 @@ func TestDemoSyncWithoutMoto(t *testing.T) {
 func TestDemoSyncFlag(t *testing.T) {
 	tests := []struct {
 		value string
-		want  demoSyncMode
+		want  SyncMode
 		ok    bool
 	}{
-		{"auto", demoSyncAuto, true},
-		{"off", demoSyncOff, true},
+		{"auto", SyncAuto, true},
+		{"off", SyncOff, true},
 		{"on", "", false},
 		{"", "", false},
 		{"OFF", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
-			var m demoSyncMode
+			var m SyncMode
 			err := m.Set(tt.value)
 			if (err == nil) != tt.ok || m != tt.want {
 				t.Fatalf("Set(%q) = %v, mode %q; want ok %v, mode %q", tt.value, err, m, tt.ok, tt.want)
 			}
 		})
-	}
-	var stderr bytes.Buffer
-	if code := runDemo([]string{"--sync", "sometimes"}, &bytes.Buffer{}, &stderr); code != exitUsage {
-		t.Errorf("demo --sync sometimes: exit %d, want %d (%s)", code, exitUsage, stderr.String())
-	}
-	var out bytes.Buffer
-	if code := runDemoSyncStep(context.Background(), demoSyncOff, &out, &stderr); code != exitOK || out.Len() != 0 {
-		t.Errorf("--sync off: exit %d, output %q; want 0 and nothing", code, out.String())
 	}
 }
 
@@ -125,13 +118,13 @@ func TestDemoSyncFlag(t *testing.T) {
 func TestDemoSyncPassProblem(t *testing.T) {
 	tests := []struct {
 		name string
-		pass demoSyncPass
+		pass SyncPass
 		ok   bool
 	}{
-		{"as expected", demoSyncPass{Want: map[events.UserChangeKind]int{events.UserCreated: 1}, DeliveredIDs: []string{"a"}, ReceivedIDs: []string{"a"}}, true},
-		{"nothing expected, nothing sent", demoSyncPass{Want: map[events.UserChangeKind]int{}}, true},
-		{"sink missed one", demoSyncPass{Want: map[events.UserChangeKind]int{events.UserCreated: 1}, DeliveredIDs: []string{"a"}}, false},
-		{"run failed", demoSyncPass{Want: map[events.UserChangeKind]int{}, Err: errors.New("listing users: boom")}, false},
+		{"as expected", SyncPass{Want: map[events.UserChangeKind]int{events.UserCreated: 1}, DeliveredIDs: []string{"a"}, ReceivedIDs: []string{"a"}}, true},
+		{"nothing expected, nothing sent", SyncPass{Want: map[events.UserChangeKind]int{}}, true},
+		{"sink missed one", SyncPass{Want: map[events.UserChangeKind]int{events.UserCreated: 1}, DeliveredIDs: []string{"a"}}, false},
+		{"run failed", SyncPass{Want: map[events.UserChangeKind]int{}, Err: errors.New("listing users: boom")}, false},
 	}
 	tests[0].pass.Stats.Created = 1
 	tests[2].pass.Stats.Created = 1
@@ -142,7 +135,7 @@ func TestDemoSyncPassProblem(t *testing.T) {
 			}
 		})
 	}
-	unexpected := demoSyncPass{Want: map[events.UserChangeKind]int{}}
+	unexpected := SyncPass{Want: map[events.UserChangeKind]int{}}
 	unexpected.Stats.Updated = 1
 	if unexpected.problem() == "" {
 		t.Error("an unexpected UserUpdated is not a problem")

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"bytes"
@@ -13,25 +13,26 @@ import (
 	"sync"
 
 	"github.com/cognito-events/cognito-events/events"
+	"github.com/cognito-events/cognito-events/internal/records"
 )
 
 // demoFixtures reads every *.json of dir, sorted by name: each holds one
 // event, a JSON array of them or JSON lines (as "normalize" reads them).
 // Bare CloudTrail records are wrapped in an envelope as EventBridge does.
 // A file with more than one record names each FILE#N.
-func demoFixtures(dir string) ([]demoFixture, error) {
+func demoFixtures(dir string) ([]Fixture, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil || len(paths) == 0 {
 		return nil, fmt.Errorf("reading fixtures: no *.json in %s", dir)
 	}
 	sort.Strings(paths)
-	fixtures := make([]demoFixture, 0, len(paths))
+	fixtures := make([]Fixture, 0, len(paths))
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return nil, fmt.Errorf("reading fixture: %w", err)
 		}
-		recs, err := readRecords(bytes.NewReader(data))
+		recs, err := readRecords(data)
 		if err != nil {
 			return nil, fmt.Errorf("reading fixture %s: %w", p, err)
 		}
@@ -41,10 +42,10 @@ func demoFixtures(dir string) ([]demoFixture, error) {
 		for _, rec := range recs {
 			name := filepath.Base(p)
 			if len(recs) > 1 {
-				name += "#" + strconv.Itoa(rec.index)
+				name += "#" + strconv.Itoa(rec.Index)
 			}
-			where := fmt.Sprintf("%s: record %d (line %d)", p, rec.index, rec.line)
-			env, err := events.Wrap(rec.data)
+			where := fmt.Sprintf("%s: record %d (line %d)", p, rec.Index, rec.Line)
+			env, err := events.Wrap(rec.Data)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}
@@ -54,10 +55,28 @@ func demoFixtures(dir string) ([]demoFixture, error) {
 			if err := json.Unmarshal(env, &head); err != nil {
 				return nil, fmt.Errorf("%s: region: %w", where, err)
 			}
-			fixtures = append(fixtures, demoFixture{Name: name, Envelope: env, Region: head.Region})
+			fixtures = append(fixtures, Fixture{Name: name, Envelope: env, Region: head.Region})
 		}
 	}
 	return fixtures, nil
+}
+
+// readRecords reads every record of data (records.Reader: an array's
+// elements, a stream of JSON values or JSON lines), copying each.
+func readRecords(data []byte) ([]records.Record, error) {
+	r := records.NewReader(bytes.NewReader(data))
+	var recs []records.Record
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			return recs, nil
+		}
+		if err != nil {
+			return recs, err
+		}
+		rec.Data = bytes.Clone(rec.Data)
+		recs = append(recs, rec)
+	}
 }
 
 // lockedWriter serialises writes from the sink's handlers and the demo.
@@ -72,14 +91,14 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
+// TailBuffer keeps the last bytes written to it (NewTailBuffer).
+type TailBuffer struct {
 	mu  sync.Mutex
 	max int
 	buf []byte
 }
 
-func (t *tailBuffer) Write(p []byte) (int, error) {
+func (t *TailBuffer) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.buf = append(t.buf, p...)
@@ -92,13 +111,14 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (t *tailBuffer) String() string {
+func (t *TailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.buf)
 }
 
-func indent(s, prefix string) string {
+// Indent prefixes each line of s, or says "(nothing)" for an empty s.
+func Indent(s, prefix string) string {
 	if s == "" {
 		return prefix + "(nothing)\n"
 	}
@@ -118,3 +138,7 @@ func orNone(s string) string {
 	}
 	return s
 }
+
+// NewTailBuffer returns a writer that keeps the last max bytes written to
+// it, cut at a line start.
+func NewTailBuffer(max int) *TailBuffer { return &TailBuffer{max: max} }

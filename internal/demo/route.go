@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"errors"
@@ -19,11 +19,11 @@ import (
 // mean the same for its local HTTP sink.
 var demoKeptSinkVars = []string{fwconfig.EnvHTTPMode, fwconfig.EnvTimeout}
 
-// demoRoute is one route's rule and the function its target invokes, as
+// Route is one route's rule and the function its target invokes, as
 // the synthesized template has them (read by internal/routes). Buffered
 // routes go through an SQS queue: the function gets SQS batches of up to
 // BatchSize messages.
-type demoRoute struct {
+type Route struct {
 	Rule routes.Route
 	routes.Target
 }
@@ -32,7 +32,7 @@ type demoRoute struct {
 // target runs, directly or through an SQS queue. A function variable the
 // template gives as an intrinsic (Ref, Fn::GetAtt) is an error, unless it
 // is one of the SINK_* variables the local sink replaces.
-func demoRoutes(dir string) ([]demoRoute, error) {
+func demoRoutes(dir string) ([]Route, error) {
 	rules, err := routes.FromTemplates(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w (run make synth)", err)
@@ -40,7 +40,7 @@ func demoRoutes(dir string) ([]demoRoute, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]demoRoute, 0, len(rules))
+	out := make([]Route, 0, len(rules))
 	for _, rule := range rules {
 		t, err := rule.Target()
 		if err == nil {
@@ -49,7 +49,7 @@ func demoRoutes(dir string) ([]demoRoute, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: rule %s (route %s): %w", rule.Template, rule.Rule, rule.Name, err)
 		}
-		out = append(out, demoRoute{Rule: rule, Target: *t})
+		out = append(out, Route{Rule: rule, Target: *t})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].key() < out[j].key() })
 	return out, nil
@@ -68,15 +68,15 @@ func demoCheckEnv(t *routes.Target) error {
 }
 
 // key names the route in messages and orders the routes.
-func (r *demoRoute) key() string { return r.Rule.Name + "/" + r.Rule.Region }
+func (r *Route) key() string { return r.Rule.Name + "/" + r.Rule.Region }
 
 // sinkPath is the route's path on the local sink: /ROUTE/REGION.
-func (r *demoRoute) sinkPath() string {
+func (r *Route) sinkPath() string {
 	return "/" + url.PathEscape(r.Rule.Name) + "/" + url.PathEscape(r.Rule.Region)
 }
 
 // functionARN is the ARN the Runtime API reports for the route's function.
-func (r *demoRoute) functionARN() string {
+func (r *Route) functionARN() string {
 	region := r.Rule.Region
 	if region == "" {
 		region = "us-east-1"
@@ -86,7 +86,7 @@ func (r *demoRoute) functionARN() string {
 
 // processEnv is the bootstrap's environment: the template's variables with
 // the sink replaced by the local one, and what Lambda itself sets.
-func (r *demoRoute) processEnv(sinkURL string) []string {
+func (r *Route) processEnv(sinkURL string) []string {
 	env := map[string]string{}
 	for k, v := range r.Env {
 		if (strings.HasPrefix(k, "SINK_") || k == fwconfig.EnvKSink) && !slices.Contains(demoKeptSinkVars, k) {

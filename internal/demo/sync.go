@@ -1,6 +1,6 @@
-package main
+package demo
 
-// The demo's user-sync step (demo_sync.go, demo_sync_pool.go): with
+// The demo's user-sync step (sync.go, sync_pool.go): with
 // moto_server on PATH, "cognito-events demo" (and so "make demo") also runs
 // the user sync against an emulated user pool into a local CloudEvents
 // sink; without it, it says how to get it and carries on.
@@ -29,35 +29,35 @@ import (
 	"github.com/cognito-events/cognito-events/internal/usersync"
 )
 
-// demoSyncMode is the value of demo's --sync flag.
-type demoSyncMode string
+// SyncMode is the value of demo's --sync flag.
+type SyncMode string
 
 // The --sync values.
 const (
-	// demoSyncAuto runs the sync step when moto_server is on PATH and
+	// SyncAuto runs the sync step when moto_server is on PATH and
 	// otherwise says how to get it.
-	demoSyncAuto demoSyncMode = "auto"
-	// demoSyncOff leaves the step out.
-	demoSyncOff demoSyncMode = "off"
+	SyncAuto SyncMode = "auto"
+	// SyncOff leaves the step out.
+	SyncOff SyncMode = "off"
 )
 
-func (m *demoSyncMode) String() string { return string(*m) }
+func (m *SyncMode) String() string { return string(*m) }
 
-func (m *demoSyncMode) Set(s string) error {
-	switch v := demoSyncMode(s); v {
-	case demoSyncAuto, demoSyncOff:
+func (m *SyncMode) Set(s string) error {
+	switch v := SyncMode(s); v {
+	case SyncAuto, SyncOff:
 		*m = v
 		return nil
 	}
-	return fmt.Errorf("%q: want %s or %s", s, demoSyncAuto, demoSyncOff)
+	return fmt.Errorf("%q: want %s or %s", s, SyncAuto, SyncOff)
 }
 
 // demoSyncRate is the sync's request ceiling in the demo: moto never
 // throttles, and the demo makes a handful of requests.
 const demoSyncRate = 50
 
-// demoSyncPass is one sync run of the step.
-type demoSyncPass struct {
+// SyncPass is one sync run of the step.
+type SyncPass struct {
 	Name  string
 	Stats usersync.Stats
 	// Want are the events the pass must send, by kind.
@@ -68,7 +68,7 @@ type demoSyncPass struct {
 	Err                       error
 }
 
-func (p demoSyncPass) problem() string {
+func (p SyncPass) problem() string {
 	got := map[events.UserChangeKind]int{}
 	for k, n := range map[events.UserChangeKind]int{events.UserCreated: p.Stats.Created, events.UserUpdated: p.Stats.Updated, events.UserDeleted: p.Stats.Deleted} {
 		if n > 0 {
@@ -88,16 +88,16 @@ func (p demoSyncPass) problem() string {
 	return ""
 }
 
-// demoSyncResult is what the step did.
-type demoSyncResult struct {
+// SyncResult is what the step did.
+type SyncResult struct {
 	// Ran is false when moto_server is missing and the step was left out.
 	Ran    bool
-	Passes []demoSyncPass
+	Passes []SyncPass
 	// MotoPid is the emulator's process id, stopped when the step returns.
 	MotoPid int
 }
 
-func (r demoSyncResult) ok() bool {
+func (r SyncResult) OK() bool {
 	for _, p := range r.Passes {
 		if p.problem() != "" {
 			return false
@@ -106,36 +106,18 @@ func (r demoSyncResult) ok() bool {
 	return true
 }
 
-// runDemoSyncStep runs the step for demo's --sync and returns the exit
-// status.
-func runDemoSyncStep(ctx context.Context, mode demoSyncMode, stdout, stderr io.Writer) int {
-	if mode == demoSyncOff {
-		return exitOK
-	}
-	res, err := demoSync(ctx, stdout)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: user sync step: %v\n", err)
-		return exitFailures
-	}
-	if !res.ok() {
-		fmt.Fprintln(stderr, "demo: the user sync step did not send what it should (see above)")
-		return exitFailures
-	}
-	return exitOK
-}
-
-// demoSync starts moto_server and a local sink, seeds a pool, runs the
+// Sync starts moto_server and a local sink, seeds a pool, runs the
 // sync, changes the pool and runs it again. moto and the sink are stopped
 // on every path. An error means the step could not run; the passes say
 // how the sync fared.
-func demoSync(ctx context.Context, stdout io.Writer) (demoSyncResult, error) {
+func Sync(ctx context.Context, stdout io.Writer) (SyncResult, error) {
 	out := &lockedWriter{w: stdout}
 	fmt.Fprintln(out, "\n== user sync (cognito-events sync) against moto_server, an emulated user pool")
 	if !motoserver.Installed() {
 		fmt.Fprintf(out, "   skipped: %s is not on PATH. Install it with %s (Python 3) and run the demo again to see the sync.\n", motoserver.Binary, motoserver.Install)
-		return demoSyncResult{}, nil
+		return SyncResult{}, nil
 	}
-	var res demoSyncResult
+	var res SyncResult
 	moto, err := motoserver.Start(ctx, motoserver.Options{})
 	if err != nil {
 		return res, err
@@ -199,8 +181,8 @@ func demoSync(ctx context.Context, stdout io.Writer) (demoSyncResult, error) {
 
 // demoSyncRun is one pass of the sync engine, wired as "cognito-events
 // sync" wires it, with an AWS configuration that reaches only moto.
-func demoSyncRun(ctx context.Context, moto *motoserver.Server, pool, state, sinkURL string, out io.Writer) demoSyncPass {
-	var p demoSyncPass
+func demoSyncRun(ctx context.Context, moto *motoserver.Server, pool, state, sinkURL string, out io.Writer) SyncPass {
+	var p SyncPass
 	env := map[string]string{sink.EnvKind: string(sink.KindHTTP), sink.EnvURL: sinkURL, sink.EnvAllowInsecure: "true"}
 	getenv := func(k string) string { return env[k] }
 	e := sink.NewEnv(getenv)
@@ -220,7 +202,7 @@ func demoSyncRun(ctx context.Context, moto *motoserver.Server, pool, state, sink
 		return p
 	}
 	defer store.Close()
-	rec := &recordingSender{next: &printingSender{next: sender, w: out}}
+	rec := &recordingSender{next: sender, out: out}
 	eng := &usersync.Engine{
 		Cognito: usersync.NewCognito(moto.Config(), nil),
 		Limiter: rate.NewLimiter(demoSyncRate, 1),
@@ -237,21 +219,27 @@ func demoSyncRun(ctx context.Context, moto *motoserver.Server, pool, state, sink
 	return p
 }
 
-// recordingSender keeps the ids of the events the next sender delivered.
+// recordingSender prints one line per event the next sender delivered or
+// failed, as "cognito-events sync" does, and keeps the delivered ids.
 type recordingSender struct {
 	next usersync.Sender
+	out  io.Writer
 	ids  []string
 }
 
 func (r *recordingSender) Send(ctx context.Context, ev *events.Event) (int, error) {
 	n, err := r.next.Send(ctx, ev)
-	if err == nil {
+	verb := "delivered"
+	if err != nil {
+		verb = "failed"
+	} else {
 		r.ids = append(r.ids, ev.ID)
 	}
+	fmt.Fprintf(r.out, "%s %s %s %s\n", verb, ev.EventName, ev.Subject, ev.ID)
 	return n, err
 }
 
-func demoSyncSummary(w io.Writer, r demoSyncResult) {
+func demoSyncSummary(w io.Writer, r SyncResult) {
 	fmt.Fprintln(w, "\nUser sync summary:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "pass\tusers\tcreated\tupdated\tdeleted\tdelivered\tfailed\tsink received")

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"context"
@@ -18,8 +18,8 @@ import (
 
 // demoRunRoute runs the route's forwarder and replays the fixtures
 // through its rule. The error is set only when the demo was interrupted.
-func demoRunRoute(ctx context.Context, r *demoRoute, fixtures []demoFixture, sinkURL string, opts demoOptions, out io.Writer) (demoCount, error) {
-	c := demoCount{Route: r}
+func demoRunRoute(ctx context.Context, r *Route, fixtures []Fixture, sinkURL string, opts Options, out io.Writer) (RouteCount, error) {
+	c := RouteCount{Route: r}
 	mode := "invoked with each matched event"
 	if r.Buffered() {
 		mode = fmt.Sprintf("buffered: invoked with SQS batches of up to %d", r.BatchSize)
@@ -27,7 +27,7 @@ func demoRunRoute(ctx context.Context, r *demoRoute, fixtures []demoFixture, sin
 	fmt.Fprintf(out, "\n== route %s (region %s, rule %s, state %s; function %s, %s; configured sink %s)\n",
 		r.Rule.Name, r.Rule.Region, r.Rule.Rule, r.Rule.State, r.Function, mode, orNone(r.Env[fwconfig.EnvSinkKind]))
 
-	var matched []demoFixture
+	var matched []Fixture
 	otherRegion := 0
 	for _, f := range fixtures {
 		if r.Rule.Region != "" && f.Region != r.Rule.Region {
@@ -53,9 +53,9 @@ func demoRunRoute(ctx context.Context, r *demoRoute, fixtures []demoFixture, sin
 	}
 
 	logs := opts.Logs
-	var tail *tailBuffer
+	var tail *TailBuffer
 	if logs == nil {
-		tail = &tailBuffer{max: 8 << 10}
+		tail = &TailBuffer{max: 8 << 10}
 		logs = tail
 	}
 	fn, err := lambdaruntime.Start(ctx, lambdaruntime.FunctionOptions{
@@ -89,14 +89,14 @@ func demoRunRoute(ctx context.Context, r *demoRoute, fixtures []demoFixture, sin
 		c.Problems = append(c.Problems, fmt.Sprintf("the forwarder exited: %v", err))
 	}
 	if tail != nil && (c.Failed > 0 || len(c.Problems) > 0) {
-		fmt.Fprintf(out, "   the forwarder's last log lines:\n%s", indent(tail.String(), "   | "))
+		fmt.Fprintf(out, "   the forwarder's last log lines:\n%s", Indent(tail.String(), "   | "))
 	}
 	return c, nil
 }
 
 // invokeOne invokes the function with one EventBridge event, as a rule
 // whose target is the function does.
-func (c *demoCount) invokeOne(ctx context.Context, fn *lambdaruntime.Function, f demoFixture, out io.Writer) error {
+func (c *RouteCount) invokeOne(ctx context.Context, fn *lambdaruntime.Function, f Fixture, out io.Writer) error {
 	resp, err := fn.Invoke(ctx, f.Envelope)
 	if ctx.Err() != nil {
 		return fmt.Errorf("demo interrupted: %w", ctx.Err())
@@ -120,7 +120,7 @@ func (c *demoCount) invokeOne(ctx context.Context, fn *lambdaruntime.Function, f
 // mapping of a buffered route does; the answer lists the failed messages.
 // Whether a message that did not fail was delivered or skipped comes from
 // normalising it here with the same package the forwarder uses.
-func (c *demoCount) invokeBatch(ctx context.Context, fn *lambdaruntime.Function, batch []demoFixture, out io.Writer) error {
+func (c *RouteCount) invokeBatch(ctx context.Context, fn *lambdaruntime.Function, batch []Fixture, out io.Writer) error {
 	ev := lambdaevents.SQSEvent{Records: make([]lambdaevents.SQSMessage, len(batch))}
 	for i, f := range batch {
 		ev.Records[i] = lambdaevents.SQSMessage{
@@ -178,7 +178,7 @@ func (c *demoCount) invokeBatch(ctx context.Context, fn *lambdaruntime.Function,
 }
 
 // count adds one outcome and prints its line.
-func (c *demoCount) count(name string, o handler.Outcome, id string, out io.Writer) {
+func (c *RouteCount) count(name string, o handler.Outcome, id string, out io.Writer) {
 	switch o {
 	case handler.OutcomeDelivered:
 		c.Delivered++
