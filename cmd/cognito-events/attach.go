@@ -123,7 +123,7 @@ func mergeLambdaConfig(cur *types.LambdaConfigType, fnARN string, triggers []con
 				from = *c.LambdaArn
 			}
 			if from != "" && from != fnARN && !replace {
-				return nil, nil, fmt.Errorf("%w: %s calls %s: wrap that function with package wrapper, or pass --replace", ErrTriggerTaken, t, from)
+				return nil, nil, fmt.Errorf("%w: %s calls %s: wrap that function with package %s, or pass --replace", ErrTriggerTaken, t, from, config.WrapperPackage)
 			}
 			lc.PreTokenGeneration = nil
 			lc.PreTokenGenerationConfig = &types.PreTokenGenerationVersionConfigType{LambdaArn: aws.String(fnARN), LambdaVersion: lambdaVersionV2}
@@ -134,7 +134,7 @@ func mergeLambdaConfig(cur *types.LambdaConfigType, fnARN string, triggers []con
 		}
 		from := aws.ToString(*slot)
 		if from != "" && from != fnARN && !replace {
-			return nil, nil, fmt.Errorf("%w: %s calls %s: wrap that function with package wrapper, or pass --replace", ErrTriggerTaken, t, from)
+			return nil, nil, fmt.Errorf("%w: %s calls %s: wrap that function with package %s, or pass --replace", ErrTriggerTaken, t, from, config.WrapperPackage)
 		}
 		*slot = aws.String(fnARN)
 		changes = append(changes, triggerChange{Trigger: t, From: from, To: fnARN})
@@ -281,6 +281,7 @@ differs. A trigger that already calls another function is refused unless
 --replace. AWS credentials come from the SDK's default chain; the region
 is the pool id's.
 
+Flags:
 `)
 		fs.PrintDefaults()
 	}

@@ -103,7 +103,7 @@ func runBackfill(args []string, stdout, stderr io.Writer) int {
 	since := fs.String("since", "", "look back `DURATION` from now: a Go duration (90m, 36h) or days (7d); at most 90 days (required)")
 	until := fs.String("until", "", "stop at `TIME`: RFC 3339 (2025-01-19T18:00:00Z) or a DURATION ago (default now)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: cognito-events backfill --route NAME --since DURATION [--until TIME|DURATION] [--region R] [--config cdk.json] [--dry-run] [--sink-url URL]
+		fmt.Fprint(stderr, `Usage: cognito-events backfill --route NAME --since DURATION [--until TIME|DURATION] [--region R] [--config cdk.json] [--dry-run] [--sink-url URL] [--verbose]
 
 Recovers events lost while a sink was down: pulls the Cognito user-pool
 events CloudTrail recorded in the region between --since and --until

@@ -63,7 +63,7 @@ Flags:
 		errOut.Flush()
 		m.failed++
 	})
-	fmt.Fprintf(out, "%d records: %d matched a route, %d matched none, %d unreadable\n", m.records, m.matched, m.records-m.matched, m.failed)
+	fmt.Fprintf(out, "%s: %d matched a route, %d matched none, %d unreadable\n", plural(m.records, "record"), m.matched, m.records-m.matched, m.failed)
 	errOut.Flush()
 	if err := out.Flush(); err != nil {
 		fmt.Fprintf(stderr, "error: writing output: %v\n", err)
@@ -138,4 +138,12 @@ func matchOrDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// plural is "1 record" or "N records".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -119,6 +119,11 @@ func TestMatchBareRecords(t *testing.T) {
 		}
 	}
 
+	// One record is "1 record", not "1 records".
+	if _, out, _ := runCLI(t, "", "match", "--template", templateFixture, repoFile("testdata", "records", "CreateUserPoolClient.json")); !strings.Contains(out, "\n1 record: 1 matched a route, 0 matched none, 0 unreadable\n") {
+		t.Errorf("one record's summary is not \"1 record: ...\":\n%s", out)
+	}
+
 	rec, err := os.ReadFile(repoFile("testdata", "records", "CreateUserPoolClient.json"))
 	if err != nil {
 		t.Fatal(err)

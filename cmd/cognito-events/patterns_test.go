@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -155,12 +156,16 @@ func TestPatternsErrors(t *testing.T) {
 		{"not a template", []string{"--template", repoFile("testdata", "envelopes", "AdminCreateUser.json")}, exitFailures, "Resources: want an object of resources"},
 		{"template without rules", []string{"--template", noRules}, exitFailures, "no EventBridge rule with an event pattern"},
 		{"invalid configuration", []string{"--config", repoFile("testdata", "envelopes", "AdminCreateUser.json")}, exitFailures, "context.cognito-events: missing"},
+		{"other file named", []string{"--config", noRules}, exitFailures, "reading rules from " + noRules + ": context.cognito-events: missing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, errOut := runCLI(t, "", append([]string{"patterns"}, tt.args...)...)
 			if code != tt.wantCode || !strings.Contains(errOut, tt.wantErr) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, tt.wantCode, tt.wantErr)
+			}
+			if slices.Contains(tt.args, "--config") && !strings.Contains(strings.Join(tt.args, " "), "cdk.json") && strings.Contains(errOut, "cdk.json") {
+				t.Errorf("stderr %q names cdk.json, but --config named another file", errOut)
 			}
 		})
 	}

@@ -73,7 +73,7 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	f.register(fs)
 	all := fs.Bool("all", false, "also send records the route's rule would not match")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: cognito-events replay --route NAME [--config cdk.json] [--region R] [--dry-run] [--all] [--sink-url URL] [FILE...]
+		fmt.Fprint(stderr, `Usage: cognito-events replay --route NAME [--config cdk.json] [--region R] [--dry-run] [--all] [--sink-url URL] [--verbose] [FILE...]
 
 Sends CloudTrail records through one route of the CDK app, as if they had
 just happened: each record (an EventBridge envelope, or a bare CloudTrail

@@ -233,8 +233,12 @@ func (f *syncFlags) run(ctx context.Context, stdout, stderr io.Writer) (int, err
 	}
 	s, err := eng.SyncPool(ctx, f.pool)
 	prog.done()
-	fmt.Fprintf(stdout, "pool %s: pages %d, users %d, created %d, updated %d, deleted %d, delivered %d, failed %d, duration %s%s\n",
-		f.pool, s.Pages, s.Users, s.Created, s.Updated, s.Deleted, s.Delivered, s.Failed, s.Duration.Round(1e6), dryNote(f.dryRun))
+	sent := "delivered"
+	if f.dryRun {
+		sent = "would send" // the dry run's sender acknowledges without sending
+	}
+	fmt.Fprintf(stdout, "pool %s: pages %d, users %d, created %d, updated %d, deleted %d, %s %d, failed %d, duration %s%s\n",
+		f.pool, s.Pages, s.Users, s.Created, s.Updated, s.Deleted, sent, s.Delivered, s.Failed, s.Duration.Round(1e6), dryNote(f.dryRun))
 	if err != nil {
 		return exitFailures, err
 	}

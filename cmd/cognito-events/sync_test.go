@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -65,7 +66,7 @@ func TestSyncCommand(t *testing.T) {
 		received int64
 		summary  string
 	}{
-		{"dry run", []string{"--dry-run"}, exitOK, 0, "created 65"},
+		{"dry run", []string{"--dry-run"}, exitOK, 0, "created 65, updated 0, deleted 0, would send 65, failed 0"},
 		{"full sync", []string{"--sink-url", sinkSrv.URL}, exitOK, 65, "created 65, updated 0, deleted 0, delivered 65, failed 0"},
 		{"nothing new", []string{"--sink-url", sinkSrv.URL}, exitOK, 0, "users 65, created 0"},
 		{"no sink", nil, exitUsage, 0, ""},
@@ -84,6 +85,9 @@ func TestSyncCommand(t *testing.T) {
 			}
 			if !strings.Contains(out.String(), tt.summary) {
 				t.Errorf("output lacks %q:\n%s", tt.summary, out.String())
+			}
+			if slices.Contains(tt.args, "--dry-run") && strings.Contains(out.String(), "delivered") {
+				t.Errorf("a dry run says delivered, but sent nothing:\n%s", out.String())
 			}
 		})
 	}

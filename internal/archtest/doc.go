@@ -5,7 +5,8 @@
 // wrapper trigger/ may import internal and events, and only code outside
 // the module imports it), a function's
 // folder holds a thin main.go and doc.go (and tests), every package has a
-// doc.go, and no hand-written Go file is over MaxLines lines.
+// doc.go, no hand-written Go file is over MaxLines lines, and go.mod marks
+// no module the code imports as indirect.
 //
 // docs/architecture.md describes the same rules for people; these tests
 // make them hold.

@@ -12,6 +12,11 @@ import (
 	"github.com/cognito-events/cognito-events/internal/trigger"
 )
 
+// WrapperPackage is the import path of the public package whose Wrap puts
+// the trigger function's event in front of a user's own Cognito trigger
+// handler; errors that tell users to wrap their function name it.
+const WrapperPackage = "github.com/cognito-events/cognito-events/trigger"
+
 // PoolMode says whether a triggers route creates its user pool or attaches
 // to one that exists.
 type PoolMode string
@@ -175,7 +180,7 @@ func (r *Route) validateTriggers(regions []string) error {
 	}
 	for i, e := range t.Events {
 		if why, ok := decidingTriggers[e]; ok {
-			return fmt.Errorf("triggers.events[%d]: %q cannot be observed: %s; wrap your own function with package wrapper instead (docs/triggers.md)", i, e, why)
+			return fmt.Errorf("triggers.events[%d]: %q cannot be observed: %s; wrap your own function with package %s instead (docs/triggers.md)", i, e, why, WrapperPackage)
 		}
 		if !slices.Contains(ObservableTriggers, e) {
 			return fmt.Errorf("triggers.events[%d]: %q is not a Cognito trigger: want one of %s", i, e, triggerList())

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"maps"
+	"os"
 	"strings"
 	"testing"
 )
@@ -62,6 +63,7 @@ func TestTriggersInvalid(t *testing.T) {
 		{"no events", "", `{"selection": {}, "triggers": {}}`, "triggers.events: required: one or more of PreSignUp, PostConfirmation"},
 		{"unknown trigger", "", `{"selection": {}, "triggers": {"events": ["PreSignup"]}}`, `triggers.events[0]: "PreSignup" is not a Cognito trigger`},
 		{"deciding trigger", "", `{"selection": {}, "triggers": {"events": ["PreSignUp", "DefineAuthChallenge"]}}`, `triggers.events[1]: "DefineAuthChallenge" cannot be observed`},
+		{"deciding trigger names the wrapper", "", `{"selection": {}, "triggers": {"events": ["UserMigration"]}}`, `wrap your own function with package github.com/cognito-events/cognito-events/trigger instead`},
 		{"custom sender", "", `{"selection": {}, "triggers": {"events": ["CustomEmailSender"]}}`, "must send the e-mail itself"},
 		{"migration", "", `{"selection": {}, "triggers": {"events": ["UserMigration"]}}`, "migrates nobody"},
 		{"twice", "", `{"selection": {}, "triggers": {"events": ["PreSignUp", "PreSignUp"]}}`, `triggers.events[1]: "PreSignUp" is listed twice`},
@@ -124,5 +126,26 @@ func TestTriggerEnvironment(t *testing.T) {
 				t.Fatalf("TriggerEnvironment = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestWrapperPackageIsReal: the import path errors give users is this
+// module's trigger/ package, which exports Wrap.
+func TestWrapperPackageIsReal(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatalf("reading go.mod: %v", err)
+	}
+	first, _, _ := strings.Cut(string(mod), "\n")
+	module := strings.TrimSpace(strings.TrimPrefix(first, "module "))
+	if WrapperPackage != module+"/trigger" {
+		t.Fatalf("WrapperPackage = %q, want %q", WrapperPackage, module+"/trigger")
+	}
+	src, err := os.ReadFile("../../trigger/trigger.go")
+	if err != nil {
+		t.Fatalf("reading the wrapper package: %v", err)
+	}
+	if !strings.Contains(string(src), "func Wrap") {
+		t.Fatal("trigger/wrap.go has no func Wrap")
 	}
 }

@@ -158,26 +158,28 @@ func FromConfig(cdk []byte) ([]Route, error) {
 	return routes, nil
 }
 
-// parseCDK reads the configuration of a cdk.json file.
+// parseCDK reads the configuration of a cdk.json file. Its errors do not
+// name the file: the caller, who knows it (cdk.json or --config FILE),
+// does.
 func parseCDK(cdk []byte) (*config.Config, error) {
 	var c cdkJSON
 	if err := json.Unmarshal(cdk, &c); err != nil {
-		return nil, fmt.Errorf("reading cdk.json: %w", err)
+		return nil, fmt.Errorf("decoding the CDK configuration: %w", err)
 	}
 	raw, ok := c.Context[config.ContextKey]
 	if !ok {
-		return nil, fmt.Errorf("reading cdk.json: context.%s: %w (context key %q not found: add it to cdk.json, see docs/deploy.md)", config.ContextKey, errMissing, config.ContextKey)
+		return nil, fmt.Errorf("context.%s: %w (context key %q not found: add it to the file's context, see docs/deploy.md)", config.ContextKey, errMissing, config.ContextKey)
 	}
 	if len(raw) > 0 && raw[0] == '"' { // given as a JSON string, as with cdk -c
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, fmt.Errorf("reading cdk.json: context.%s: %w", config.ContextKey, err)
+			return nil, fmt.Errorf("decoding context.%s: %w", config.ContextKey, err)
 		}
 		raw = json.RawMessage(s)
 	}
 	cfg, err := config.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("reading cdk.json: %w", err)
+		return nil, err
 	}
 	return cfg, nil
 }

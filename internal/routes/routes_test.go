@@ -96,6 +96,9 @@ func TestFromTemplateErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %v, want one containing %q", err, tt.want)
 			}
+			if err != nil && strings.Contains(err.Error(), "cdk.json") {
+				t.Errorf("error = %v: names cdk.json, but the file may be another (--config): the caller names it", err)
+			}
 		})
 	}
 	routes, err := FromTemplate([]byte(`{"Resources":{"Q":{"Type":"AWS::SQS::Queue"}}}`))
@@ -205,7 +208,7 @@ func TestFromConfigRepository(t *testing.T) {
 
 func TestFromConfigErrors(t *testing.T) {
 	tests := []struct{ name, cdk, want string }{
-		{"not JSON", `{`, "reading cdk.json"},
+		{"not JSON", `{`, "decoding the CDK configuration"},
 		{"no context key", `{"context":{}}`, "context.cognito-events: missing"},
 		{"invalid configuration", `{"context":{"cognito-events":{"regions":["us-east-1"],"routes":[{"name":"bad name","selection":{"operations":["users"]},"sink":{"kind":"eventbridge","bus":"b"}}]}}}`, "routes[0].name"},
 		{"unknown key", `{"context":{"cognito-events":{"regions":["us-east-1"],"rootes":[]}}}`, "rootes"},
