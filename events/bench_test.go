@@ -348,13 +348,15 @@ func walkTyped(v any, sec section, depth int, parent string, hk hint, h *hints) 
 	case []any:
 		for i, e := range v {
 			eh := hintNone
-			if i == 0 {
+			if i == 0 && hk != hintStatus {
 				eh = hk
 			}
 			walkTyped(e, sec, depth+1, parent, eh, h)
 		}
 	case string:
-		h.set(hk, v)
+		if hk != hintStatus {
+			h.set(hk, v)
+		}
 	case float64:
 		if hk == hintStatus {
 			h.set(hk, strconv.FormatFloat(v, 'f', -1, 64))

@@ -72,10 +72,7 @@ func writeData(dst []byte, rec *Record, region, account string, kind ResourceKin
 		w.optStr("userPoolDomain", add[hintUserPoolDomain])
 		w.optStr("clientId", add[hintClientID])
 		w.optStr("sub", add[hintSub])
-		if st := add[hintStatus]; st != "" {
-			w.key("responseStatus")
-			w.b = append(w.b, st...)
-		}
+		w.number("responseStatus", add[hintStatus])
 		w.key("details")
 		w.b = append(w.b, additional...)
 		w.close()

@@ -14,8 +14,10 @@ import (
 // input. Plain go test runs the seeds. For each input: no panic; either an
 // error wrapping a sentinel, or an event that validates, that the
 // CloudEvents SDK reads back with the same attributes and data and writes
-// again unchanged, and whose data holds nothing but RedactedValue under a
-// secret key.
+// again unchanged, whose data holds nothing but RedactedValue under a
+// secret key, and whose objects hold only the keys the normaliser writes
+// there (checkShape). The seeds include non-numeric statuses and repeated
+// keys (statusSeeds).
 func FuzzNormalize(f *testing.F) {
 	for _, fx := range loadFixtures(f) {
 		f.Add(fx.data)
@@ -26,6 +28,9 @@ func FuzzNormalize(f *testing.F) {
 		if err != nil {
 			f.Fatalf("reading seed: %v", err)
 		}
+		f.Add(data)
+	}
+	for _, data := range statusSeeds(f) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, input []byte) {
@@ -44,6 +49,7 @@ func FuzzNormalize(f *testing.F) {
 		}
 		checkRoundTrip(t, ev)
 		checkRedacted(t, ev.Data)
+		checkShape(t, ev)
 	})
 }
 

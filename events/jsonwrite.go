@@ -91,6 +91,57 @@ func (w *jsonWriter) boolean(k string, v bool) {
 	}
 }
 
+// number writes k with v when v is a JSON number (RFC 8259 grammar), and
+// nothing otherwise: a value copied from input is never written unencoded.
+func (w *jsonWriter) number(k, v string) {
+	if isJSONNumber(v) {
+		w.key(k)
+		w.b = append(w.b, v...)
+	}
+}
+
+// isJSONNumber reports whether v is exactly one JSON number.
+func isJSONNumber(v string) bool {
+	i := 0
+	if i < len(v) && v[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(v) && v[i] == '0':
+		i++
+	case i < len(v) && '1' <= v[i] && v[i] <= '9':
+		for i < len(v) && '0' <= v[i] && v[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(v) && v[i] == '.' {
+		i++
+		n := i
+		for i < len(v) && '0' <= v[i] && v[i] <= '9' {
+			i++
+		}
+		if i == n {
+			return false
+		}
+	}
+	if i < len(v) && (v[i] == 'e' || v[i] == 'E') {
+		i++
+		if i < len(v) && (v[i] == '+' || v[i] == '-') {
+			i++
+		}
+		n := i
+		for i < len(v) && '0' <= v[i] && v[i] <= '9' {
+			i++
+		}
+		if i == n {
+			return false
+		}
+	}
+	return i == len(v)
+}
+
 // raw writes k with raw JSON, or null when raw is empty.
 func (w *jsonWriter) raw(k string, raw []byte) {
 	w.key(k)

@@ -176,7 +176,7 @@ func (r *redactor) redactValue(depth int, parent []byte, h hint) error {
 			// Only the first element of an array carries a hint
 			// (hosted-UI parameters are arrays of one string).
 			eh := hintNone
-			if first {
+			if first && h != hintStatus {
 				eh = h
 			}
 			if err := r.redactValue(depth+1, parent, eh); err != nil {
@@ -185,31 +185,32 @@ func (r *redactor) redactValue(depth int, parent []byte, h hint) error {
 		}
 		r.out = append(r.out, ']')
 	case '"':
+		if h == hintStatus {
+			h = hintNone // a status is a number; a string there is data, never copied raw
+		}
 		start := s.pos
 		escaped, nonASCII, err := s.scanString()
 		if err != nil {
 			return err
 		}
-		raw := s.data[start:s.pos]
-		if nonASCII && !utf8.Valid(raw) || h != hintNone && escaped {
-			var v string
-			if err := json.Unmarshal(raw, &v); err != nil {
+		// Every string is written again by appendString, the one string
+		// writer, from its decoded value: nothing is copied unencoded.
+		v := s.str[start+1 : s.pos-1]
+		if escaped || nonASCII && !utf8.ValidString(v) {
+			var d string
+			if err := json.Unmarshal(s.data[start:s.pos], &d); err != nil {
 				return fmt.Errorf("%w: decoding string at offset %d: %v", ErrNotJSON, start, err)
 			}
-			r.h.set(h, v)
-			r.out = appendString(r.out, v)
-			return nil
+			v = d
 		}
-		if h != hintNone {
-			r.h.set(h, s.str[start+1:s.pos-1])
-		}
-		r.out = append(r.out, raw...)
+		r.h.set(h, v)
+		r.out = appendString(r.out, v)
 	default:
 		start := s.pos
 		if err := s.skipValue(depth); err != nil {
 			return err
 		}
-		if h == hintStatus {
+		if h == hintStatus && (c == '-' || '0' <= c && c <= '9') {
 			r.h.set(h, s.str[start:s.pos])
 		}
 		r.out = append(r.out, s.data[start:s.pos]...)
