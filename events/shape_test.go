@@ -27,12 +27,12 @@ var dataShape = shape{
 	},
 	"actor": {
 		"type": nil, "principalId": nil, "arn": nil, "accountId": nil, "userName": nil, "invokedBy": nil,
-		"sessionIssuer": {"type": nil, "principalId": nil, "arn": nil, "accountId": nil, "userName": nil},
+		"sessionIssuer":    {"type": nil, "principalId": nil, "arn": nil, "accountId": nil, "userName": nil},
 		"mfaAuthenticated": nil, "sessionCredentialFromConsole": nil, "unauthenticated": nil,
 	},
-	"sourceIPAddress": nil,
-	"userAgent":       nil,
-	"resource":        {"type": nil, "id": nil, "userPoolId": nil},
+	"sourceIPAddress":   nil,
+	"userAgent":         nil,
+	"resource":          {"type": nil, "id": nil, "userPoolId": nil},
 	"requestParameters": opaque,
 	"responseElements":  opaque,
 	"additionalEventData": {
