@@ -103,7 +103,7 @@ func runBackfill(args []string, stdout, stderr io.Writer) int {
 	since := fs.String("since", "", "look back `DURATION` from now: a Go duration (90m, 36h) or days (7d); at most 90 days (required)")
 	until := fs.String("until", "", "stop at `TIME`: RFC 3339 (2025-01-19T18:00:00Z) or a DURATION ago (default now)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: cognito-events backfill --route NAME --since DURATION [--until TIME|DURATION] [--region R] [--config cdk.json] [--dry-run] [--sink-url URL] [--verbose]
+		fmt.Fprint(stderr, `Usage: cognito-events backfill --route NAME --since DURATION [--until TIME|DURATION] [--region R] [--config cdk.json] [--dry-run] [--sink-url URL [--keep-auth]] [--verbose]
 
 Recovers events lost while a sink was down: pulls the Cognito user-pool
 events CloudTrail recorded in the region between --since and --until
@@ -123,7 +123,8 @@ AWS credentials and region come from the SDK's default chain (environment,
 shared files, SSO); AWS_ENDPOINT_URL_CLOUDTRAIL overrides the endpoint.
 --dry-run lists what would be sent without sending. --sink-url sends to
 another endpoint than the route's (an HTTP route only); http:// is allowed
-on loopback.
+on loopback. The route's authentication and static headers are not sent to
+it (standard error says so) unless --keep-auth is given (https only).
 
 One line per record on standard output (delivered, skipped, unmatched,
 failed, or would-send), then a summary. Progress goes to standard error: a

@@ -16,7 +16,9 @@ type routeFlags struct {
 	region  string
 	dryRun  bool
 	sinkURL string
-	verbose bool
+	// keepAuth sends the route's credentials to --sink-url too.
+	keepAuth bool
+	verbose  bool
 }
 
 func (f *routeFlags) register(fs *flag.FlagSet) {
@@ -24,7 +26,8 @@ func (f *routeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.config, "config", defaultConfigFile, "the CDK app's configuration `FILE` (cdk.json, context key \"cognito-events\")")
 	fs.StringVar(&f.region, "region", "", "one of the configuration's `REGION`s: the forwarder's AWS_REGION (default the first)")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list the records that would be sent; send nothing")
-	fs.StringVar(&f.sinkURL, "sink-url", "", "deliver to `URL` instead of an HTTP route's sink URL; http:// is allowed on a loopback host")
+	fs.StringVar(&f.sinkURL, "sink-url", "", "deliver to `URL` instead of an HTTP route's sink URL, without the route's authentication and headers; http:// is allowed on a loopback host")
+	fs.BoolVar(&f.keepAuth, "keep-auth", false, "send the route's authentication and headers to --sink-url too (https only)")
 	fs.BoolVar(&f.verbose, "verbose", false, "write the forwarder's own JSON log lines to standard error")
 }
 
@@ -40,7 +43,7 @@ func (f *routeFlags) setup(ctx context.Context, cmd string, stderr io.Writer) (*
 		return nil, setupFailed(cmd, err, stderr)
 	}
 	p := &pipeline{target: t}
-	opts := sinkOptions{URL: f.sinkURL}
+	opts := sinkOptions{Override: sinkOverride{URL: f.sinkURL, KeepAuth: f.keepAuth}, Notice: stderr}
 	if f.verbose {
 		opts.Log = stderr
 	}
@@ -73,7 +76,7 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	f.register(fs)
 	all := fs.Bool("all", false, "also send records the route's rule would not match")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: cognito-events replay --route NAME [--config cdk.json] [--region R] [--dry-run] [--all] [--sink-url URL] [--verbose] [FILE...]
+		fmt.Fprint(stderr, `Usage: cognito-events replay --route NAME [--config cdk.json] [--region R] [--dry-run] [--all] [--sink-url URL [--keep-auth]] [--verbose] [FILE...]
 
 Sends CloudTrail records through one route of the CDK app, as if they had
 just happened: each record (an EventBridge envelope, or a bare CloudTrail
@@ -90,6 +93,9 @@ duplicates, and replaying is safe to repeat.
 
 --sink-url sends to another endpoint than the route's (an HTTP route only),
 for example a local "cognito-events sink"; http:// is allowed on loopback.
+A test endpoint gets no production credentials: the route's authentication
+and static headers are not sent there (standard error says so), unless
+--keep-auth is given, which needs an https:// URL.
 
 One line per record on standard output (delivered, skipped, unmatched,
 failed, or would-send in a dry run, with the event id and eventName), then a

@@ -37,7 +37,7 @@ func benchPipeline(b *testing.B, dryRun bool) {
 	p := &pipeline{target: t}
 	if !dryRun {
 		_, srv := newCEReceiver(b, http.StatusAccepted)
-		if p.h, err = t.newForwarder(context.Background(), sinkOptions{URL: srv.URL}); err != nil {
+		if p.h, err = t.newForwarder(context.Background(), sinkOptions{Override: sinkOverride{URL: srv.URL}}); err != nil {
 			b.Fatalf("building forwarder: %v", err)
 		}
 	}

@@ -103,11 +103,96 @@ func (t *routeTarget) match(env []byte) (bool, string, error) {
 
 // sinkOptions change where the forwarder delivers, for local testing.
 type sinkOptions struct {
-	// URL replaces an HTTP route's sink URL; http:// is allowed on a
-	// loopback host.
-	URL string
+	// Override replaces an HTTP route's sink URL (--sink-url, --keep-auth).
+	Override sinkOverride
 	// Log receives the forwarder's own JSON log lines; nil discards them.
 	Log io.Writer
+	// Notice receives what the override dropped (applySinkOverride's
+	// note); nil discards it.
+	Notice io.Writer
+}
+
+// sinkOverride is --sink-url and --keep-auth: a test endpoint that
+// replaces a route's HTTP sink URL.
+type sinkOverride struct {
+	// URL is the endpoint; https, or http on a loopback host.
+	URL string
+	// KeepAuth sends the route's authentication and static headers to URL
+	// too; allowed only for https.
+	KeepAuth bool
+}
+
+// sinkAuthVars are the sink variables that carry a route's credentials or
+// its static headers (which may carry credentials too): a test URL gets
+// none of them unless --keep-auth.
+var sinkAuthVars = []string{
+	sink.EnvAuth, sink.EnvAuthSecret, sink.EnvAuthHeader, sink.EnvOAuth2TokenURL, sink.EnvOAuth2Scopes,
+	sink.EnvSigV4Service, sink.EnvSigV4Region, sink.EnvHeaders,
+}
+
+// applySinkOverride points env, a route's sink environment (SINK_*), at
+// o.URL, for every command that sends a route's events to a test endpoint
+// (replay, backfill, sync --route). A test endpoint gets no production
+// credentials: unless o.KeepAuth, the route's authentication and static
+// headers are removed and note says so, for standard error (empty when the
+// route had none). --keep-auth needs https: a credential never crosses
+// plain http. An empty o.URL changes nothing.
+func applySinkOverride(env map[string]string, route string, o sinkOverride) (note string, err error) {
+	if o.URL == "" {
+		if o.KeepAuth {
+			return "", fmt.Errorf("%w: --keep-auth needs --sink-url", errUsage)
+		}
+		return "", nil
+	}
+	u, err := url.Parse(o.URL)
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("%w: --sink-url: not an absolute URL", errUsage)
+	}
+	switch {
+	case u.Scheme == "https":
+	case u.Scheme == "http" && o.KeepAuth:
+		return "", fmt.Errorf("%w: --keep-auth needs an https:// --sink-url: the route's credentials never cross plain http", errUsage)
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+		env[sink.EnvAllowInsecure] = "true"
+	case u.Scheme == "http":
+		return "", fmt.Errorf("%w: --sink-url: http:// is allowed only on a loopback host (127.0.0.1, ::1, localhost); use https://", errUsage)
+	default:
+		return "", fmt.Errorf("%w: --sink-url: scheme %q: want https (or http on loopback)", errUsage, u.Scheme)
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("%w: --sink-url: must not carry credentials", errUsage)
+	}
+	env[sink.EnvURL] = o.URL
+	delete(env, sink.EnvKSink)
+	if o.KeepAuth {
+		return "", nil
+	}
+	var dropped []string
+	if a := env[sink.EnvAuth]; a != "" && a != string(sink.AuthNone) {
+		dropped = append(dropped, a+" authentication")
+	}
+	if h := env[sink.EnvHeaders]; h != "" && h != "{}" {
+		dropped = append(dropped, "its static headers ("+sink.EnvHeaders+")")
+	}
+	for _, k := range sinkAuthVars {
+		delete(env, k)
+	}
+	if len(dropped) == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf("--sink-url: not sending route %q's %s to the test URL %s; pass --keep-auth (https only) to send them",
+		route, strings.Join(dropped, " or "), redactURL(o.URL)), nil
+}
+
+// redactURL returns raw without user information, query or fragment, for
+// messages: those parts may carry credentials.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(an unparsable URL)"
+	}
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	return u.String()
 }
 
 // forwarderEnv returns the environment the route's forwarder function gets
@@ -115,24 +200,15 @@ type sinkOptions struct {
 func (t *routeTarget) forwarderEnv(opts sinkOptions) (map[string]string, error) {
 	env := t.Route.Environment()
 	env[fwconfig.EnvAWSRegion] = t.Region
-	if opts.URL != "" {
-		if env[fwconfig.EnvSinkKind] != string(sink.KindHTTP) {
-			return nil, fmt.Errorf("%w: --sink-url: route %q delivers to a %s sink, not an HTTP endpoint", errUsage, t.Name, env[fwconfig.EnvSinkKind])
-		}
-		u, err := url.Parse(opts.URL)
-		if err != nil || u.Host == "" {
-			return nil, fmt.Errorf("%w: --sink-url: not an absolute URL", errUsage)
-		}
-		switch {
-		case u.Scheme == "https":
-		case u.Scheme == "http" && isLoopback(u.Hostname()):
-			env[fwconfig.EnvAllowInsecure] = "true"
-		case u.Scheme == "http":
-			return nil, fmt.Errorf("%w: --sink-url: http:// is allowed only on a loopback host (127.0.0.1, ::1, localhost); use https://", errUsage)
-		default:
-			return nil, fmt.Errorf("%w: --sink-url: scheme %q: want https (or http on loopback)", errUsage, u.Scheme)
-		}
-		env[fwconfig.EnvSinkURL] = opts.URL
+	if o := opts.Override; o.URL != "" && env[fwconfig.EnvSinkKind] != string(sink.KindHTTP) {
+		return nil, fmt.Errorf("%w: --sink-url: route %q delivers to a %s sink, not an HTTP endpoint", errUsage, t.Name, env[fwconfig.EnvSinkKind])
+	}
+	note, err := applySinkOverride(env, t.Name, opts.Override)
+	if err != nil {
+		return nil, err
+	}
+	if note != "" && opts.Notice != nil {
+		fmt.Fprintf(opts.Notice, "%s\n", note)
 	}
 	return env, nil
 }
