@@ -1,8 +1,10 @@
 package events
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -11,9 +13,12 @@ import (
 const RedactedValue = "REDACTED"
 
 // RedactedKeys is the deny-list: keys whose values are secrets. A key matches
-// at any depth when, lower-cased and with '_' and '-' removed, it equals an
-// entry (so "clientSecret", "client_secret" and "CLIENT_SECRET" all match).
-// The whole value is replaced, whatever its kind. docs/events.md lists them.
+// at any depth when, folded as encoding/json folds keys onto struct fields
+// (simple Unicode case folding, so "ſession" with U+017F and "toKen" with
+// the Kelvin sign U+212A match too) and with '_' and '-' removed, it equals
+// an entry (so "clientSecret", "client_secret" and "CLIENT_SECRET" all
+// match). The whole value is replaced, whatever its kind. docs/events.md
+// lists them and says why each is there.
 var RedactedKeys = []string{
 	// passwords
 	"password", "previouspassword", "proposedpassword", "temporarypassword", "newpassword",
@@ -24,11 +29,27 @@ var RedactedKeys = []string{
 	"authenticationresult", "authorization", "codeverifier",
 	// one-time codes
 	"code", "confirmationcode", "usercode", "secretcode", "smsmfacode",
-	"softwaretokenmfacode", "emailotpcode", "answer",
+	"softwaretokenmfacode", "emailotpcode", "answer", "mfacode", "otpcode", "authorizationcode",
 	// whole credential bags of the auth APIs
 	"authparameters", "challengeresponses", "passwordclaimsignature", "passwordclaimsecretblock",
-	// federation and browser state
+	// SRP values of InitiateAuth's challengeParameters (SALT, SECRET_BLOCK,
+	// SRP_A, SRP_B) and of device SRP: ConfirmDevice's
+	// deviceSecretVerifierConfig (passwordVerifier, salt) and
+	// newDeviceMetadata.deviceGroupKey
+	"salt", "secretblock", "srpa", "srpb", "devicesecretverifierconfig", "passwordverifier",
+	"devicegroupkey", "devicepassword",
+	// WebAuthn: the registration challenge (credentialCreationOptions.challenge
+	// of StartWebAuthnRegistration), the sign-in options of
+	// challengeParameters (CREDENTIAL_REQUEST_OPTIONS, a JSON string holding
+	// a challenge); the authenticator's answer is "credential" below
+	"challenge", "credentialrequestoptions",
+	// the shared secret of an SMS role's trust policy
+	// (smsConfiguration.externalId of CreateUserPool, SetUserPoolMfaConfig)
+	"externalid",
+	// federation and browser state: SAML and OIDC parameters that carry a
+	// token, an assertion, a nonce or anti-forgery state
 	"samlresponse", "relaystate", "csrf", "credential", "cognitoasfdata", "encodeddata",
+	"state", "nonce", "idtokenhint", "clientassertion", "assertion", "codechallenge", "cookie", "setcookie",
 	// bearer URLs and caller context: a pre-signed URL grants access by itself;
 	// forwarded HTTP headers carry cookies
 	"presignedurl", "httpheaders",
@@ -49,11 +70,26 @@ var redactedKeySet = func() map[string]bool {
 	return m
 }()
 
-// denied reports whether key is on the deny-list. It does not allocate.
+// denied reports whether key is on the deny-list. It folds key as
+// encoding/json matches keys to struct fields (bytes.EqualFold: simple
+// Unicode folding), so no spelling a decoder reads as a deny-listed name
+// escapes: every entry is ASCII, so a rune folds onto it only when its
+// folding orbit holds an ASCII letter (U+017F onto s, U+212A onto k). It
+// does not allocate.
 func denied(key []byte) bool {
 	var buf [40]byte
 	n := 0
-	for _, c := range key {
+	for i := 0; i < len(key); {
+		c := key[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRune(key[i:])
+			i += size
+			if c = asciiFold(r); c == 0 {
+				return false // no entry holds this rune
+			}
+		} else {
+			i++
+		}
 		switch {
 		case c == '_' || c == '-':
 			continue
@@ -67,6 +103,17 @@ func denied(key []byte) bool {
 		n++
 	}
 	return redactedKeySet[string(buf[:n])]
+}
+
+// asciiFold returns the ASCII letter in r's simple folding orbit, or 0 when
+// there is none.
+func asciiFold(r rune) byte {
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f < utf8.RuneSelf {
+			return byte(f)
+		}
+	}
+	return 0
 }
 
 // secretKey reports whether the value of key, a member of the object held
@@ -85,6 +132,76 @@ type redactor struct {
 	sec   section
 	spans [numSections]span
 	hints [numSections]hints
+	// keys holds the keys of the objects being copied, innermost last;
+	// hinted the subset whose values carry a hint (checkKey).
+	keys, hinted []keyEntry
+}
+
+// keyEntry is a key of an object being copied and the hint its value
+// carries.
+type keyEntry struct {
+	key []byte
+	h   hint
+}
+
+// linearKeys is how many keys an object holds before checkKey looks exact
+// repeats up in a map rather than comparing with each earlier key.
+const linearKeys = 64
+
+// errRepeatedKey says an object repeats a key; it wraps ErrNotJSON.
+func errRepeatedKey(first, again []byte, offset int) error {
+	if string(first) == string(again) {
+		return fmt.Errorf("%w: key %q appears twice in one object (before offset %d): decoders keep the last value, so a record whose keys repeat is malformed", ErrNotJSON, again, offset)
+	}
+	return fmt.Errorf("%w: keys %q and %q name the same identifier (decoders match keys ignoring case, as encoding/json does) in one object (before offset %d): a record whose keys repeat is malformed", ErrNotJSON, first, again, offset)
+}
+
+// checkKey records key, the next key of the object whose keys start at
+// r.keys[base] and r.hinted[hbase], and fails when the object already has
+// it, or, when either carries a hint, a key that folds onto it as
+// encoding/json folds keys. The normaliser takes identifiers from the first
+// value and decoders the last, so such a record would show a consumer of
+// data another user or client than the event's subject: it is refused.
+// seen serves objects with more than linearKeys keys.
+func (r *redactor) checkKey(base, hbase int, key []byte, h hint, seen *map[string]struct{}) error {
+	n := len(r.keys) - base
+	switch {
+	case n < linearKeys:
+		for _, e := range r.keys[base:] {
+			if string(e.key) == string(key) {
+				return errRepeatedKey(e.key, key, r.s.pos)
+			}
+		}
+	default:
+		if *seen == nil {
+			*seen = make(map[string]struct{}, 2*linearKeys)
+			for _, e := range r.keys[base:] {
+				(*seen)[string(e.key)] = struct{}{}
+			}
+		}
+		if _, dup := (*seen)[string(key)]; dup {
+			return errRepeatedKey(key, key, r.s.pos)
+		}
+		(*seen)[string(key)] = struct{}{}
+	}
+	if h != hintNone {
+		// A hinted key is compared with every earlier key; there are
+		// few of them, since each hinted name may appear once.
+		for _, e := range r.keys[base:] {
+			if bytes.EqualFold(e.key, key) {
+				return errRepeatedKey(e.key, key, r.s.pos)
+			}
+		}
+		r.hinted = append(r.hinted, keyEntry{key, h})
+	} else {
+		for _, e := range r.hinted[hbase:] {
+			if bytes.EqualFold(e.key, key) {
+				return errRepeatedKey(e.key, key, r.s.pos)
+			}
+		}
+	}
+	r.keys = append(r.keys, keyEntry{key, h})
+	return nil
 }
 
 // span is a part of the redactor's output; start == end when absent.
@@ -135,6 +252,9 @@ func (r *redactor) redactValue(depth int, parent []byte, h hint) error {
 	case '{':
 		s.pos++
 		r.out = append(r.out, '{')
+		base, hbase := len(r.keys), len(r.hinted)
+		defer func() { r.keys, r.hinted = r.keys[:base], r.hinted[:hbase] }()
+		var seen map[string]struct{}
 		for first := true; ; first = false {
 			key, ok, err := s.nextKey(first)
 			if err != nil {
@@ -142,6 +262,10 @@ func (r *redactor) redactValue(depth int, parent []byte, h hint) error {
 			}
 			if !ok {
 				break
+			}
+			kh := hintFor(r.sec, depth+1, parent, key)
+			if err := r.checkKey(base, hbase, key, kh, &seen); err != nil {
+				return err
 			}
 			if !first {
 				r.out = append(r.out, ',')
@@ -154,7 +278,7 @@ func (r *redactor) redactValue(depth int, parent []byte, h hint) error {
 				}
 				continue
 			}
-			if err := r.redactValue(depth+1, key, hintFor(r.sec, depth+1, parent, key)); err != nil {
+			if err := r.redactValue(depth+1, key, kh); err != nil {
 				return err
 			}
 		}
