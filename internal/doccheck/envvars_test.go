@@ -19,6 +19,9 @@ var notVariables = map[string]string{
 	"USER_POOL_ID":                                  "a stack output",
 	"USER_POOL_CLIENT_ID":                           "a stack output",
 	"COGNITO_IDENTITY_PROVIDER":                     "the suffix of AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+	"SECRET_BLOCK":                                  "an InitiateAuth challenge parameter (redacted)",
+	"SRP_A":                                         "an InitiateAuth auth parameter (redacted)",
+	"SRP_B":                                         "an InitiateAuth challenge parameter (redacted)",
 	// Read by others: the AWS SDK's default chain, Lambda, make and the CDK.
 	"AWS_ACCESS_KEY_ID":                          "read by the AWS SDK",
 	"AWS_SECRET_ACCESS_KEY":                      "read by the AWS SDK",
