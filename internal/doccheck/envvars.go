@@ -130,6 +130,7 @@ var Owners = []struct {
 	{"infra", []string{"docs/deploy.md"}},
 	{"cmd/cognito-events", []string{"docs/cli.md"}},
 	{"internal/lambdaruntime", []string{"docs/demo.md"}},
+	{"internal/demo", []string{"docs/demo.md", "docs/triggers.md", "docs/sync.md"}},
 	{"internal/emulator", []string{"README.md"}},
 }
 
