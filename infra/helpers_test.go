@@ -72,8 +72,9 @@ type synthesized struct {
 }
 
 type resource struct {
-	Type       string         `json:"Type"`
-	Properties map[string]any `json:"Properties"`
+	Type           string         `json:"Type"`
+	Properties     map[string]any `json:"Properties"`
+	DeletionPolicy string         `json:"DeletionPolicy"`
 }
 
 var (
@@ -183,6 +184,10 @@ func (s *synthesized) logicalID(tb testing.TB, path ...string) string {
 	el, ok := c.(awscdk.CfnElement)
 	if !ok {
 		tb.Fatalf("%s is not a CloudFormation element", strings.Join(path, "/"))
+	}
+	// Resolve sees an OverrideLogicalId; GetLogicalId does not.
+	if id, ok := s.stacks[0].Resolve(el.LogicalId()).(string); ok {
+		return id
 	}
 	return *s.stacks[0].GetLogicalId(el)
 }

@@ -102,6 +102,9 @@ func NewCognitoEventsStack(scope constructs.Construct, id string, props *StackPr
 	for i := range cfg.Routes {
 		r := &cfg.Routes[i]
 		if r.IsTriggers() {
+			if region := sprops.Env; region != nil && region.Region != nil && !r.Triggers.UserPool.InRegion(*region.Region) {
+				continue // a created pool lives in the one region its route names
+			}
 			triggerDir := props.TriggerCodeDir
 			if triggerDir == "" {
 				triggerDir = filepath.Join(filepath.Dir(codeDir), "trigger")

@@ -142,6 +142,9 @@ func NewTriggerRoute(scope constructs.Construct, id string, props *TriggerRouteP
 		SourceArn:     out.UserPoolArn,
 		SourceAccount: stack.Account(),
 	})
+	if out.UserPool != nil {
+		retainWithPool(c, out)
+	}
 
 	// The forwarder.
 	logs := awslogs.NewLogGroup(c, jsii.String("Logs"), &awslogs.LogGroupProps{
@@ -186,6 +189,10 @@ func NewTriggerRoute(scope constructs.Construct, id string, props *TriggerRouteP
 			out.TriggerFunction.FunctionArn(),
 			jsii.String(" --triggers " + triggerNames(t.Events)),
 		}), "writes the existing pool's LambdaConfig, every other setting kept (docs/triggers.md); add --dry-run to see the change first")
+		output("DetachCommand", awscdk.Fn_Join(jsii.String(""), &[]*string{
+			jsii.String(fmt.Sprintf("cognito-events detach-triggers --user-pool-id %s --function-arn ", t.UserPool.ID)),
+			out.TriggerFunction.FunctionArn(),
+		}), "removes the pool's triggers that call this stack's function, every other setting kept: run it BEFORE destroying the stack, or the pool's sign-ins fail (docs/triggers.md)")
 	}
 	output("TriggerFunctionArn", out.TriggerFunction.FunctionArn(), "trigger function of route "+r.Name)
 	output("TriggerQueueUrl", out.Queue.QueueUrl(), "trigger queue of route "+r.Name+": SINK_SQS_QUEUE_URL of a function wrapped with package trigger")
@@ -195,6 +202,41 @@ func NewTriggerRoute(scope constructs.Construct, id string, props *TriggerRouteP
 	output("FunctionName", out.Forwarder.FunctionName(), "forwarder function of route "+r.Name)
 	output("DeadLetterQueueUrl", out.DeadLetterQueue.QueueUrl(), "dead-letter queue of the trigger queue of route "+r.Name)
 	return out, nil
+}
+
+// retainWithPool keeps, when the stack is deleted, what a created pool's
+// triggers call, since the pool itself is retained: the trigger function,
+// its role and policy, Cognito's permission to invoke it and the trigger
+// queue it sends to (its dead-letter queue too), so that the kept pool
+// still signs users up and in. With the forwarder gone, events wait in the
+// queue for its 14-day retention (docs/triggers.md).
+func retainWithPool(c constructs.Construct, out *TriggerRoute) {
+	for _, n := range *c.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		r, ok := n.(awscdk.CfnResource)
+		if !ok {
+			continue
+		}
+		switch *r.CfnResourceType() {
+		case "AWS::Lambda::Function", "AWS::Lambda::Permission", "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy":
+		default:
+			continue
+		}
+		if owner := r.Node().Scope(); owner != nil && isTriggerSide(*owner.Node().Path(), out) {
+			r.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN, nil)
+		}
+	}
+}
+
+// isTriggerSide reports whether path is under the trigger function (its
+// permission and, through the role, its policy), the trigger role, or
+// one of the trigger queues; the forwarder's are not.
+func isTriggerSide(path string, out *TriggerRoute) bool {
+	for _, c := range []constructs.IConstruct{out.TriggerFunction, out.TriggerFunction.Role(), out.Queue, out.DeadLetterQueue} {
+		if p := *c.Node().Path(); path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 func triggerNames(events []config.Trigger) string {

@@ -23,12 +23,14 @@ const triggersConfig = `{
   "alarms": {"email": "ops@example.com"},
   "routes": [
     {"name": "signups", "triggers": {
-       "userPool": {"selfSignUp": true, "autoVerifyEmail": true},
+       "userPool": {"name": "Customers", "selfSignUp": true, "autoVerifyEmail": true,
+         "oauth": {"callbackUrls": ["https://app.example.com/callback"], "logoutUrls": ["https://app.example.com/"]},
+         "email": {"from": "no-reply@example.com", "replyTo": "help@example.com", "identityArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com"}},
        "events": ["PreSignUp", "PostConfirmation", "PreTokenGeneration"],
        "attributes": {"deny": ["phone_number"]}, "budget": "800ms"},
      "sink": {"kind": "http", "url": "https://hooks.example.com/cognito"},
      "delivery": {"batchSize": 5}},
-    {"name": "signins", "triggers": {"events": ["PostAuthentication"]},
+    {"name": "signins", "triggers": {"userPool": {"name": "Staff"}, "events": ["PostAuthentication"]},
      "sink": {"kind": "eventbridge", "bus": "identity"}},
     {"name": "legacy", "triggers": {"userPool": {"mode": "existing", "id": "us-east-1_AbCdEfGhI"}, "events": ["PostAuthentication", "PreTokenGeneration"]},
      "sink": {"kind": "sqs", "queueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/identity"}},
@@ -60,7 +62,7 @@ func TestUserPool(t *testing.T) {
 		lambdaConfigKey []string
 	}{
 		{"signups", false, []any{"email"}, "ESSENTIALS", []string{"PostConfirmation", "PreSignUp", "PreTokenGenerationConfig"}},
-		{"signins", true, nil, "LITE", []string{"PostAuthentication"}},
+		{"signins", true, nil, "ESSENTIALS", []string{"PostAuthentication"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.route, func(t *testing.T) {
@@ -77,6 +79,12 @@ func TestUserPool(t *testing.T) {
 			}
 			if got := prop(pool, "UserPoolTier"); got != tc.tier {
 				t.Errorf("UserPoolTier = %v, want %s", got, tc.tier)
+			}
+			if got := prop(pool, "UserPoolTier"); got != "ESSENTIALS" {
+				t.Errorf("UserPoolTier = %v, want ESSENTIALS on every created pool", got)
+			}
+			if got := prop(pool, "DeletionProtection"); got != "ACTIVE" {
+				t.Errorf("DeletionProtection = %v, want ACTIVE", got)
 			}
 			if got := prop(pool, "MfaConfiguration"); got != "OPTIONAL" {
 				t.Errorf("MfaConfiguration = %v, want OPTIONAL", got)
@@ -110,10 +118,27 @@ func TestUserPool(t *testing.T) {
 			if !jsonEqual(t, prop(client, "UserPoolId"), ref(id)) || prop(client, "GenerateSecret") != false {
 				t.Errorf("client = %v, want a client of %s without a secret", client.Properties, id)
 			}
-			if flows, _ := prop(client, "ExplicitAuthFlows").([]any); !slices.Contains(flows, any("ALLOW_USER_SRP_AUTH")) || slices.Contains(flows, any("ALLOW_USER_PASSWORD_AUTH")) {
-				t.Errorf("ExplicitAuthFlows = %v, want SRP and not plain passwords", flows)
+			if flows := prop(client, "ExplicitAuthFlows"); !jsonEqual(t, flows, []any{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}) {
+				t.Errorf("ExplicitAuthFlows = %v, want SRP and refresh only", flows)
 			}
 		})
+	}
+	// OAuth only where callback URLs are configured, and then the code
+	// flow only; SES only where configured.
+	customers, staff := s.res["CustomersClient"], s.res["StaffClient"]
+	if !jsonEqual(t, prop(customers, "AllowedOAuthFlows"), []any{"code"}) || prop(customers, "AllowedOAuthFlowsUserPoolClient") != true ||
+		!jsonEqual(t, prop(customers, "CallbackURLs"), []any{"https://app.example.com/callback"}) || !jsonEqual(t, prop(customers, "LogoutURLs"), []any{"https://app.example.com/"}) {
+		t.Errorf("client with oauth = %v, want the code flow with the configured URLs", customers.Properties)
+	}
+	if prop(staff, "AllowedOAuthFlows") != nil || prop(staff, "CallbackURLs") != nil || prop(staff, "AllowedOAuthFlowsUserPoolClient") == true {
+		t.Errorf("client without oauth = %v, want no OAuth flow", staff.Properties)
+	}
+	if got := prop(s.res["Customers"], "EmailConfiguration"); !jsonEqual(t, got, map[string]any{"EmailSendingAccount": "DEVELOPER", "From": "no-reply@example.com",
+		"ReplyToEmailAddress": "help@example.com", "SourceArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com"}) {
+		t.Errorf("EmailConfiguration = %v, want SES as configured", got)
+	}
+	if got, _ := prop(s.res["Staff"], "EmailConfiguration").(map[string]any); got != nil && got["EmailSendingAccount"] != "COGNITO_DEFAULT" {
+		t.Errorf("EmailConfiguration = %v, want Cognito's default sender", got)
 	}
 	if n := len(s.ofType("AWS::Cognito::UserPool")); n != 2 {
 		t.Errorf("%d user pools, want 2 (the existing pool is not created)", n)
@@ -265,6 +290,10 @@ func TestTriggerOutputsAndAlarms(t *testing.T) {
 			}
 		})
 	}
+	if v, desc, ok := find("legacy", "DetachCommand"); !ok || !strings.Contains(desc, "BEFORE destroying") || !jsonEqual(t, v, map[string]any{"Fn::Join": []any{"", []any{
+		"cognito-events detach-triggers --user-pool-id us-east-1_AbCdEfGhI --function-arn ", getAtt(s.logicalID(t, "legacy", "TriggerFunction"))}}}) {
+		t.Errorf("detach command output = %v (%q)", v, desc)
+	}
 	if _, _, ok := find("legacy", "UserPoolClientId"); ok {
 		t.Error("an existing pool's route outputs a client id it did not create")
 	}
@@ -302,6 +331,74 @@ func TestTriggerOutputsAndAlarms(t *testing.T) {
 		if lost != 1 {
 			t.Errorf("route %s: %d alarms on %s of its trigger function, want 1", route, lost, trigger.MetricLost)
 		}
+	}
+}
+
+// TestTriggersKeptOnDestroy: a created pool is retained, so what its
+// triggers call is retained too (function, role, policy, invoke
+// permission, queues); the forwarder is not. An existing pool's route
+// retains nothing: detach-triggers comes first (its command is an output).
+func TestTriggersKeptOnDestroy(t *testing.T) {
+	s := synth(t, triggersConfig)
+	kept := func(id string) bool { return s.res[id].DeletionPolicy == "Retain" }
+	for _, route := range []string{"signups", "signins"} {
+		want := map[string]string{}
+		for _, path := range [][]string{{"TriggerFunction"}, {"TriggerRole"}, {"TriggerRole", "DefaultPolicy"}, {"TriggerFunction", "CognitoInvoke"}, {"TriggerQueue"}, {"DeadLetterQueue"}} {
+			want[s.logicalID(t, append([]string{route}, path...)...)] = strings.Join(path, "/")
+		}
+		for id, what := range want {
+			if !kept(id) {
+				t.Errorf("route %s: %s (%s) is deleted with the stack; the retained pool would call nothing", route, what, id)
+			}
+		}
+		if fn := s.logicalID(t, route, "Function"); kept(fn) {
+			t.Errorf("route %s: the forwarder is retained", route)
+		}
+		if pool := s.logicalID(t, route, "UserPool"); !kept(pool) {
+			t.Errorf("route %s: the pool is not retained", route)
+		}
+	}
+	if kept(s.logicalID(t, "legacy", "TriggerFunction")) {
+		t.Error("an existing pool's trigger function is retained; detach-triggers is the way out")
+	}
+}
+
+// TestPoolSurvivesRouteRename: the pool's and client's logical ids come
+// from triggers.userPool.name, so renaming the route keeps them (a new
+// logical id would create a new, empty pool).
+func TestPoolSurvivesRouteRename(t *testing.T) {
+	renamed := strings.Replace(triggersConfig, `"name": "signups"`, `"name": "customer-signups"`, 1)
+	a, b := synth(t, triggersConfig), synth(t, renamed)
+	for _, id := range []string{"Customers", "CustomersClient", "Staff", "StaffClient"} {
+		if a.res[id].Type == "" || a.res[id].Type != b.res[id].Type {
+			t.Errorf("%s: %q before the rename, %q after", id, a.res[id].Type, b.res[id].Type)
+		}
+	}
+	if b.logicalID(t, "customer-signups", "UserPool") != "Customers" {
+		t.Error("the renamed route's pool has another logical id")
+	}
+}
+
+// TestCreatedPoolInItsRegion: in a two-region app, a created pool's route
+// is in the stack of the region it names only.
+func TestCreatedPoolInItsRegion(t *testing.T) {
+	cfg := `{"regions": ["us-east-1", "eu-west-1"], "routes": [
+	  {"name": "signups", "triggers": {"userPool": {"region": "eu-west-1"}, "events": ["PostConfirmation"]},
+	   "sink": {"kind": "http", "url": "https://hooks.example.com/cognito"}},
+	  {"name": "app-clients", "selection": {"operations": ["app-clients"]}, "sink": {"kind": "http", "url": "https://hooks.example.com/cognito"}}]}`
+	s := synth(t, cfg)
+	if len(s.stacks) != 2 {
+		t.Fatalf("%d stacks, want 2", len(s.stacks))
+	}
+	for i, want := range []int{0, 1} {
+		region := *s.stacks[i].Region()
+		n := len(*assertions.Template_FromStack(s.stacks[i], nil).FindResources(jsii.String("AWS::Cognito::UserPool"), nil))
+		if (region == "eu-west-1") != (want == 1) || n != want {
+			t.Errorf("stack %d (%s): %d pools, want %d", i, region, n, want)
+		}
+	}
+	if _, err := config.Parse([]byte(strings.Replace(cfg, `"region": "eu-west-1"`, `"name": "Customers"`, 1))); err == nil || !strings.Contains(err.Error(), "triggers.userPool.region: required") {
+		t.Errorf("a create route without region in two regions: %v, want refused", err)
 	}
 }
 

@@ -41,7 +41,13 @@ var (
 	// ErrSettingsDrift: the pool read back differs from what was written
 	// in a setting other than LambdaConfig.
 	ErrSettingsDrift = errors.New("user pool settings changed by the update")
+	// ErrFeaturePlan: the pool's feature plan cannot run a chosen trigger.
+	ErrFeaturePlan = errors.New("the user pool's feature plan does not allow the trigger")
 )
+
+// wrapperImport is the import path of the public wrapper package, named in
+// refusals so that the way out can be pasted.
+const wrapperImport = config.WrapperPackage
 
 var (
 	poolIDRE      = regexp.MustCompile(`^([a-z]{2}(-[a-z]+)+-\d+)_[0-9A-Za-z]+$`)
@@ -104,6 +110,7 @@ func mergeLambdaConfig(cur *types.LambdaConfigType, fnARN string, triggers []con
 		lc = *cur
 	}
 	var changes []triggerChange
+	var taken []string
 	for _, t := range triggers {
 		var slot **string
 		switch t {
@@ -123,7 +130,8 @@ func mergeLambdaConfig(cur *types.LambdaConfigType, fnARN string, triggers []con
 				from = *c.LambdaArn
 			}
 			if from != "" && from != fnARN && !replace {
-				return nil, nil, fmt.Errorf("%w: %s calls %s: wrap that function with package %s, or pass --replace", ErrTriggerTaken, t, from, config.WrapperPackage)
+				taken = append(taken, fmt.Sprintf("%s calls %s", t, from))
+				continue
 			}
 			lc.PreTokenGeneration = nil
 			lc.PreTokenGenerationConfig = &types.PreTokenGenerationVersionConfigType{LambdaArn: aws.String(fnARN), LambdaVersion: lambdaVersionV2}
@@ -134,10 +142,14 @@ func mergeLambdaConfig(cur *types.LambdaConfigType, fnARN string, triggers []con
 		}
 		from := aws.ToString(*slot)
 		if from != "" && from != fnARN && !replace {
-			return nil, nil, fmt.Errorf("%w: %s calls %s: wrap that function with package %s, or pass --replace", ErrTriggerTaken, t, from, config.WrapperPackage)
+			taken = append(taken, fmt.Sprintf("%s calls %s", t, from))
+			continue
 		}
 		*slot = aws.String(fnARN)
 		changes = append(changes, triggerChange{Trigger: t, From: from, To: fnARN})
+	}
+	if len(taken) > 0 {
+		return nil, nil, fmt.Errorf("%w: %s: wrap those functions with package %s (docs/triggers.md), or pass --replace, which stops them from running", ErrTriggerTaken, strings.Join(taken, "; "), wrapperImport)
 	}
 	return &lc, changes, nil
 }
@@ -225,15 +237,25 @@ func attach(ctx context.Context, api poolAPI, o attachOptions, stdout io.Writer)
 		return fmt.Errorf("describing user pool %s: the answer has no pool", o.PoolID)
 	}
 	before := desc.UserPool
+	if err := checkPlan(before, o.Triggers); err != nil {
+		return fmt.Errorf("user pool %s: %w", o.PoolID, err)
+	}
 	lc, changes, err := mergeLambdaConfig(before.LambdaConfig, o.FunctionARN, o.Triggers, o.Replace)
 	if err != nil {
 		return fmt.Errorf("user pool %s: %w", o.PoolID, err)
 	}
-	fmt.Fprintf(stdout, "user pool %s (%s): LambdaConfig\n", o.PoolID, aws.ToString(before.Name))
+	fmt.Fprintf(stdout, "user pool %s (%s), feature plan %s: LambdaConfig\n", o.PoolID, aws.ToString(before.Name), planName(before.UserPoolTier))
 	changed := false
+	var stopping []string
 	for _, c := range changes {
 		fmt.Fprintf(stdout, "  %s\n", c)
 		changed = changed || c.From != c.To
+		if c.From != "" && c.From != c.To {
+			stopping = append(stopping, fmt.Sprintf("%s (%s)", c.From, c.Trigger))
+		}
+	}
+	if len(stopping) > 0 {
+		fmt.Fprintf(stdout, "--replace: these functions will stop running for the pool: %s\n", strings.Join(stopping, ", "))
 	}
 	fmt.Fprintf(stdout, "written back as read (UpdateUserPool resets what it is not given): %s\n", strings.Join(keptSettings(), ", "))
 	switch {
@@ -258,7 +280,28 @@ func attach(ctx context.Context, api poolAPI, o attachOptions, stdout io.Writer)
 		return fmt.Errorf("reading user pool %s back: LambdaConfig does not call %s for every trigger", o.PoolID, o.FunctionARN)
 	}
 	fmt.Fprintln(stdout, "written: LambdaConfig set, every other setting read back unchanged")
+	fmt.Fprintf(stdout, "to emit events from a trigger that keeps its own function, wrap it with package %s (docs/triggers.md)\n", wrapperImport)
 	return nil
+}
+
+// checkPlan refuses PreTokenGeneration, wired as version 2, on a pool on
+// the Lite feature plan: Cognito accepts only version 1 there.
+func checkPlan(pool *types.UserPoolType, triggers []config.Trigger) error {
+	if pool.UserPoolTier != types.UserPoolTierTypeLite || !slices.Contains(triggers, config.TriggerPreTokenGeneration) {
+		return nil
+	}
+	return fmt.Errorf("%w: PreTokenGeneration is wired as version 2 (access and ID token customisation), which needs the Essentials or Plus plan, and the pool is on Lite: "+
+		"move the pool to Essentials in the Cognito console (User pool > Settings > Feature plan; billed per monthly active user), not with a bare `aws cognito-idp update-user-pool`, which resets every setting it is not given; "+
+		"or leave PreTokenGeneration out of --triggers", ErrFeaturePlan)
+}
+
+// planName is the feature plan as DescribeUserPool gives it, or "unknown"
+// when the answer has none.
+func planName(t types.UserPoolTierType) string {
+	if t == "" {
+		return "unknown"
+	}
+	return string(t)
 }
 
 func runAttach(args []string, stdout, stderr io.Writer) int {
@@ -277,8 +320,10 @@ of a triggers route (the stack output AttachCommand is this command, filled
 in). UpdateUserPool resets every setting it is not given, so the command
 reads the pool, writes every mutable setting back as read with only
 LambdaConfig changed, reads the pool again and fails if another setting
-differs. A trigger that already calls another function is refused unless
---replace. AWS credentials come from the SDK's default chain; the region
+differs. Triggers that already call another function are refused, all named,
+unless --replace, which lists the functions that stop running; to keep such
+a function, wrap it with package `+wrapperImport+`. PreTokenGeneration
+(version 2) is refused on a pool on the Lite feature plan. AWS credentials come from the SDK's default chain; the region
 is the pool id's.
 
 Flags:

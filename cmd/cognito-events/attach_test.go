@@ -142,6 +142,9 @@ func TestMergeLambdaConfig(t *testing.T) {
 			[]string{"PreTokenGeneration: " + testFnARN + " (unchanged)"}, nil},
 		{"token taken", &types.LambdaConfigType{PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{LambdaArn: aws.String(otherFnARN), LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV10}},
 			[]config.Trigger{"PreTokenGeneration"}, false, nil, nil, ErrTriggerTaken},
+		{"every conflict named", &types.LambdaConfigType{PostConfirmation: aws.String(otherFnARN), PreSignUp: aws.String(otherFnARN + "2")},
+			[]config.Trigger{"PreSignUp", "PostAuthentication", "PostConfirmation"}, false, nil,
+			[]string{"PreSignUp calls " + otherFnARN + "2", "PostConfirmation calls " + otherFnARN}, ErrTriggerTaken},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -151,8 +154,13 @@ func TestMergeLambdaConfig(t *testing.T) {
 			}
 			got, changes, err := mergeLambdaConfig(tc.cur, testFnARN, tc.triggers, tc.replace)
 			if tc.err != nil {
-				if !errors.Is(err, tc.err) || !strings.Contains(err.Error(), otherFnARN) {
-					t.Fatalf("err = %v, want %v naming the function", err, tc.err)
+				if !errors.Is(err, tc.err) || !strings.Contains(err.Error(), otherFnARN) || !strings.Contains(err.Error(), wrapperImport) {
+					t.Fatalf("err = %v, want %v naming the function and the wrapper's import path", err, tc.err)
+				}
+				for _, want := range tc.changes { // here: every conflict
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("err = %v, does not name %q", err, want)
+					}
 				}
 				return
 			}
@@ -294,13 +302,19 @@ func TestAttachMoto(t *testing.T) {
 	})
 	t.Run("taken trigger refused", func(t *testing.T) {
 		code, _, errOut := attachRun("--triggers", "PostConfirmation")
-		if code != exitFailures || !strings.Contains(errOut, "PostConfirmation calls "+otherFnARN) {
+		if code != exitFailures || !strings.Contains(errOut, "PostConfirmation calls "+otherFnARN) || !strings.Contains(errOut, wrapperImport) {
 			t.Fatalf("exit %d, stderr %s", code, errOut)
+		}
+	})
+	t.Run("replace lists what stops running", func(t *testing.T) {
+		code, out, errOut := attachRun("--triggers", "PostConfirmation", "--replace", "--dry-run")
+		if code != exitOK || !strings.Contains(out, "will stop running for the pool: "+otherFnARN+" (PostConfirmation)") {
+			t.Fatalf("exit %d, stdout %s, stderr %s", code, out, errOut)
 		}
 	})
 	t.Run("attach", func(t *testing.T) {
 		code, out, errOut := attachRun("--triggers", "PreSignUp,PreTokenGeneration")
-		if code != exitOK || !strings.Contains(out, "every other setting read back unchanged") {
+		if code != exitOK || !strings.Contains(out, "every other setting read back unchanged") || !strings.Contains(out, wrapperImport) {
 			t.Fatalf("exit %d, stdout %s, stderr %s", code, out, errOut)
 		}
 		after := describe(t)

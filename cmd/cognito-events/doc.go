@@ -9,6 +9,7 @@
 //	cognito-events backfill  --route NAME --since DURATION [--until …] [--region …] [--dry-run]
 //	cognito-events demo      --templates DIR --bootstrap FILE --fixtures DIR
 //	cognito-events attach-triggers --user-pool-id ID --function-arn ARN --triggers LIST [--dry-run] [--replace]
+//	cognito-events detach-triggers --user-pool-id ID --function-arn ARN [--dry-run]
 //
 // normalize reads EventBridge envelopes or bare CloudTrail records (a JSON
 // object, a JSON array of them, or JSON lines; standard input when no file is
@@ -19,7 +20,8 @@
 // forwarder's own sink code; demo runs the synthesized rules and the real
 // forwarder binary locally (make demo); attach-triggers points an existing
 // pool's triggers at a triggers route's function, writing every other
-// setting back as read (attach.go, docs/triggers.md). Every command exits 0 on success, 1
+// setting back as read (attach.go, docs/triggers.md), and detach-triggers
+// removes the entries that call it (detach.go). Every command exits 0 on success, 1
 // when some input failed (after processing the rest), and 2 on a usage
 // error; --help documents each. docs/cli.md describes them in full.
 package main

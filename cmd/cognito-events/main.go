@@ -30,6 +30,7 @@ Commands:
   backfill         recover a route's events from CloudTrail LookupEvents and deliver them
   sync             send one CloudEvent per change to a user pool's users since the last run
   attach-triggers  point an existing user pool's triggers at a triggers route's function, every other setting kept
+  detach-triggers  remove the triggers that call a triggers route's function from a user pool, every other setting kept
   demo-triggers    run a sign-up on cognito-local through the real trigger function and forwarder
 
 Run "cognito-events <command> --help" for a command's flags.
@@ -79,6 +80,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runSync(args[1:], stdout, stderr)
 	case "attach-triggers":
 		return runAttach(args[1:], stdout, stderr)
+	case "detach-triggers":
+		return runDetach(args[1:], stdout, stderr)
 	case "demo-triggers":
 		return runDemoTriggers(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

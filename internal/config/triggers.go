@@ -111,19 +111,6 @@ type Triggers struct {
 	MemoryMB int `json:"memoryMB"`
 }
 
-// UserPool says which pool a triggers route wires.
-type UserPool struct {
-	// Mode is "create" (default) or "existing".
-	Mode PoolMode `json:"mode"`
-	// ID is the existing pool's id; only with mode existing, then required.
-	ID string `json:"id"`
-	// SelfSignUp lets users sign themselves up (create only).
-	SelfSignUp bool `json:"selfSignUp"`
-	// AutoVerifyEmail has Cognito send a code to verify e-mail addresses
-	// (create only).
-	AutoVerifyEmail bool `json:"autoVerifyEmail"`
-}
-
 // IsTriggers reports whether the route's events come from Cognito
 // triggers rather than a CloudTrail rule.
 func (r *Route) IsTriggers() bool { return r.Triggers != nil }
@@ -156,24 +143,8 @@ func (r *Route) validateTriggers(regions []string) error {
 	if len(r.PoolResolution.ClientMap) > 0 || r.PoolResolution.Lookup {
 		return fmt.Errorf("poolResolution: trigger events always name their user pool; leave it out")
 	}
-	switch t.UserPool.Mode {
-	case PoolCreate:
-		if t.UserPool.ID != "" {
-			return fmt.Errorf("triggers.userPool.id: %q: only with mode existing", t.UserPool.ID)
-		}
-	case PoolExisting:
-		m := userPoolIDRE.FindStringSubmatch(t.UserPool.ID)
-		if m == nil {
-			return fmt.Errorf("triggers.userPool.id: %q is not a user pool id (region_id, for example us-east-1_AbCdEfGhI)", t.UserPool.ID)
-		}
-		if len(regions) != 1 || regions[0] != m[1] {
-			return fmt.Errorf("triggers.userPool.id: %q is in %s: a route attached to an existing pool needs regions to be exactly [%q]", t.UserPool.ID, m[1], m[1])
-		}
-		if t.UserPool.SelfSignUp || t.UserPool.AutoVerifyEmail {
-			return fmt.Errorf("triggers.userPool: selfSignUp and autoVerifyEmail apply only with mode create; an existing pool keeps its settings")
-		}
-	default:
-		return fmt.Errorf("triggers.userPool.mode: %q: want create or existing", t.UserPool.Mode)
+	if err := t.UserPool.validate(regions); err != nil {
+		return err
 	}
 	if len(t.Events) == 0 {
 		return fmt.Errorf("triggers.events: required: one or more of %s", triggerList())

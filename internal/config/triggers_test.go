@@ -25,6 +25,9 @@ func TestTriggersDefaults(t *testing.T) {
 	if tr.UserPool.Mode != PoolCreate || tr.Budget != "1s" || tr.MemoryMB != DefaultTriggerMemoryMB {
 		t.Fatalf("defaults: mode %q budget %q memory %d, want create 1s %d", tr.UserPool.Mode, tr.Budget, tr.MemoryMB, DefaultTriggerMemoryMB)
 	}
+	if tr.UserPool.Name != DefaultPoolName || !tr.UserPool.InRegion("eu-west-1") {
+		t.Fatalf("the only created pool is named %q, in every region %v; want %q", tr.UserPool.Name, tr.UserPool.InRegion("eu-west-1"), DefaultPoolName)
+	}
 	if tr.UserPool.SelfSignUp || tr.UserPool.AutoVerifyEmail {
 		t.Fatal("selfSignUp and autoVerifyEmail default to on, want off")
 	}
@@ -43,6 +46,8 @@ func TestTriggersValid(t *testing.T) {
 		{"allow list and metadata", "", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "attributes": {"allow": ["email"]}, "clientMetadataAllow": ["source"], "budget": "250ms", "memoryMB": 256}}`},
 		{"deny list", "", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "attributes": {"deny": ["phone_number"]}}}`},
 		{"sqs sink", "", `{"selection": {}, "sink": {"kind": "sqs", "queueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q"}, "triggers": {"events": ["PreSignUp"]}}`},
+		{"named pool with oauth and SES", "", `{"selection": {}, "triggers": {"userPool": {"name": "Customers", "oauth": {"callbackUrls": ["https://app.example.com/callback"], "logoutUrls": ["http://localhost:3000/"]}, "email": {"from": "no-reply@example.com", "replyTo": "help@example.com", "identityArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com"}}, "events": ["PreSignUp"]}}`},
+		{"create in one of two regions", `{"regions": ["us-east-1", "eu-west-1"]}`, `{"selection": {}, "triggers": {"userPool": {"region": "eu-west-1"}, "events": ["PreSignUp"]}}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -84,6 +89,15 @@ func TestTriggersInvalid(t *testing.T) {
 		{"buffered", "", `{"selection": {}, "delivery": {"buffered": true}, "triggers": {"events": ["PreSignUp"]}}`, "delivery.buffered"},
 		{"pool resolution", "", `{"selection": {}, "poolResolution": {"lookup": true}, "triggers": {"events": ["PreSignUp"]}}`, "poolResolution"},
 		{"unknown key", "", `{"selection": {}, "triggers": {"events": ["PreSignUp"], "signUp": true}}`, `unknown field "signUp"`},
+		{"create in two regions", `{"regions": ["us-east-1", "eu-west-1"]}`, `{"selection": {}, "triggers": {"events": ["PreSignUp"]}}`, "triggers.userPool.region: required when regions lists several (us-east-1, eu-west-1)"},
+		{"region not listed", "", `{"selection": {}, "triggers": {"userPool": {"region": "eu-west-1"}, "events": ["PreSignUp"]}}`, `triggers.userPool.region: "eu-west-1" is not in regions`},
+		{"bad pool name", "", `{"selection": {}, "triggers": {"userPool": {"name": "my-pool"}, "events": ["PreSignUp"]}}`, `triggers.userPool.name: "my-pool"`},
+		{"oauth without callback", "", `{"selection": {}, "triggers": {"userPool": {"oauth": {}}, "events": ["PreSignUp"]}}`, "triggers.userPool.oauth.callbackUrls: required"},
+		{"oauth over http", "", `{"selection": {}, "triggers": {"userPool": {"oauth": {"callbackUrls": ["http://app.example.com/cb"]}}, "events": ["PreSignUp"]}}`, "triggers.userPool.oauth.callbackUrls[0]"},
+		{"oauth fragment", "", `{"selection": {}, "triggers": {"userPool": {"oauth": {"callbackUrls": ["https://a.example.com/"], "logoutUrls": ["https://a.example.com/#x"]}}, "events": ["PreSignUp"]}}`, "triggers.userPool.oauth.logoutUrls[0]"},
+		{"email from", "", `{"selection": {}, "triggers": {"userPool": {"email": {"from": "nobody", "identityArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com"}}, "events": ["PreSignUp"]}}`, "triggers.userPool.email.from"},
+		{"email identity", "", `{"selection": {}, "triggers": {"userPool": {"email": {"from": "a@example.com", "identityArn": "example.com"}}, "events": ["PreSignUp"]}}`, "triggers.userPool.email.identityArn"},
+		{"existing with a name", "", `{"selection": {}, "triggers": {"userPool": {"mode": "existing", "id": "us-east-1_AbC", "name": "Customers"}, "events": ["PreSignUp"]}}`, "apply only with mode create"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -147,5 +161,30 @@ func TestWrapperPackageIsReal(t *testing.T) {
 	}
 	if !strings.Contains(string(src), "func Wrap") {
 		t.Fatal("trigger/wrap.go has no func Wrap")
+	}
+}
+
+// TestPoolNames: several created pools each need a name of their own.
+func TestPoolNames(t *testing.T) {
+	route := func(name, pool string) string {
+		return `{"name": "` + name + `", "triggers": {"userPool": {` + pool + `}, "events": ["PreSignUp"]}, "sink": {"kind": "http", "url": "https://hooks.example.com/x"}}`
+	}
+	for _, tc := range []struct{ name, a, b, want string }{
+		{"both named", `"name": "Customers"`, `"name": "Staff"`, ""},
+		{"one unnamed", `"name": "Customers"`, ``, `route "b": triggers.userPool.name: required when several routes create a pool`},
+		{"one name twice", `"name": "Customers"`, `"name": "Customers"`, `route "b": triggers.userPool.name: "Customers" is the pool of route "a" too`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(`{"regions": ["us-east-1"], "routes": [` + route("a", tc.a) + `, ` + route("b", tc.b) + `]}`))
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("Parse: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
 	}
 }

@@ -95,7 +95,7 @@ func (c *Config) validate() error {
 			return fmt.Errorf("route %q: %w", r.Name, err)
 		}
 	}
-	return nil
+	return c.validatePoolNames()
 }
 
 // validate checks the route; poolRegions are the regions its user pools
