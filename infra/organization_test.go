@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-events/cognito-events/internal/config"
+	"github.com/cognito-events/cognito-events/internal/pattern"
 )
 
 // orgConfig is a hub for an organization: an OU and two accounts outside
@@ -152,6 +153,9 @@ func TestHubStack(t *testing.T) {
 			if len(b) > config.MaxPatternSize {
 				t.Errorf("rule %s: pattern of %d characters", id, len(b))
 			}
+			if _, err := pattern.Compile(b); err != nil {
+				t.Errorf("rule %s: pattern %s is not one EventBridge accepts: %v", id, b, err)
+			}
 			acc, _ := p["EventPattern"].(map[string]any)["account"]
 			if strings.Contains(id, "clientsoftwo") != (acc != nil) {
 				t.Errorf("rule %s: account %v: want it only on clients-of-two", id, acc)
@@ -252,6 +256,9 @@ func TestMemberTemplate(t *testing.T) {
 			pb, _ := json.Marshal(p["EventPattern"])
 			if len(pb) > config.MaxPatternSize {
 				t.Errorf("member pattern of %d characters", len(pb))
+			}
+			if _, err := pattern.Compile(pb); err != nil {
+				t.Errorf("member pattern %s is not one EventBridge accepts: %v", pb, err)
 			}
 			targets := p["Targets"].([]any)
 			if len(targets) != 1 {

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/cognito-events/cognito-events/internal/config"
 	"github.com/cognito-events/cognito-events/internal/routes"
 )
 
@@ -97,6 +99,9 @@ func runPatterns(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: cognito-events patterns [--config cdk.json | --template FILE | --templates DIR]
 
+With an organization in the configuration, first the member accounts' rule
+(where it is deployed, the hub bus it forwards to, its state and pattern),
+then the hub's routes, each with its bus.
 Prints each route's EventBridge rules: its name, region, rule state and the
 event pattern of each rule (indented JSON); a route whose pattern would
 exceed EventBridge's 2048 characters has several rules, each introduced by
@@ -122,6 +127,9 @@ Flags:
 		return ruleExit("patterns", err, stderr)
 	}
 	var b bytes.Buffer
+	if m := rs[0].Member; m != nil {
+		writeMember(&b, m)
+	}
 	for i, r := range rs {
 		if i > 0 {
 			b.WriteByte('\n')
@@ -129,6 +137,9 @@ Flags:
 		fmt.Fprintf(&b, "route %s\n", r.Name)
 		if r.Region != "" {
 			fmt.Fprintf(&b, "region %s\n", r.Region)
+		}
+		if r.Member != nil {
+			fmt.Fprintf(&b, "bus %s\n", r.Member.Org.BusName())
 		}
 		if r.Rule != "" {
 			fmt.Fprintf(&b, "rule %s\n", r.Rule)
@@ -161,4 +172,22 @@ Flags:
 		return exitFailures
 	}
 	return exitOK
+}
+
+// writeMember writes the member accounts' rule of an organization, before
+// the hub's routes: where it is deployed, its state and its pattern.
+func writeMember(b *bytes.Buffer, m *routes.Member) {
+	o := m.Org
+	fmt.Fprintf(b, "member rule %s\n", config.MemberStackName)
+	if len(o.Members.OrganizationalUnits) > 0 {
+		fmt.Fprintf(b, "organizational units %s\n", strings.Join(o.Members.OrganizationalUnits, ", "))
+	}
+	if len(o.Members.Accounts) > 0 {
+		fmt.Fprintf(b, "accounts %s\n", strings.Join(o.Members.Accounts, ", "))
+	}
+	fmt.Fprintf(b, "regions %s\n", strings.Join(o.Members.Regions, ", "))
+	fmt.Fprintf(b, "target bus %s in %s/%s\n", o.BusName(), o.Hub.Account, o.Hub.Region)
+	fmt.Fprintf(b, "state %s\n", m.State)
+	_ = json.Indent(b, []byte(m.Pattern.String()), "", "  ") // a compiled pattern is JSON
+	b.WriteString("\n\n")
 }

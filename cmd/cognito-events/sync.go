@@ -20,6 +20,7 @@ import (
 	"github.com/cognito-events/cognito-events/events"
 	infracfg "github.com/cognito-events/cognito-events/internal/config"
 	"github.com/cognito-events/cognito-events/internal/delivery"
+	"github.com/cognito-events/cognito-events/internal/lambdafn"
 	"github.com/cognito-events/cognito-events/internal/sink"
 	"github.com/cognito-events/cognito-events/internal/usersync"
 )
@@ -27,6 +28,7 @@ import (
 // syncFlags are the flags of the sync command.
 type syncFlags struct {
 	pool, region, state, sinkURL, route, config string
+	roleARN                                     string
 	rate                                        float64
 	baseline, dryRun                            bool
 }
@@ -37,6 +39,7 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 	var f syncFlags
 	fs.StringVar(&f.pool, "user-pool-id", "", "the user pool `ID` to sync (required)")
 	fs.StringVar(&f.region, "region", "", "AWS `REGION` (default: the SDK's, else the pool id's prefix)")
+	fs.StringVar(&f.roleARN, "role-arn", "", "assume the IAM role `ARN` for every Cognito call, to sync a pool of another account (docs/organizations.md)")
 	fs.StringVar(&f.state, "state", "", "the sync's state `FILE` (created on first run; required)")
 	fs.StringVar(&f.sinkURL, "sink-url", "", "deliver to the CloudEvents HTTP endpoint `URL` (http:// only on loopback)")
 	fs.StringVar(&f.route, "route", "", "deliver to the sink of the configuration's route `NAME`, with its sync settings")
@@ -45,7 +48,7 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.baseline, "baseline", false, "on a pool's first pass, record the users without sending events")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list the events a run would send; send nothing and leave the state file unchanged")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: cognito-events sync --user-pool-id ID [--region R] --state FILE [--sink-url URL | --route NAME [--config cdk.json]] [--rate N] [--baseline] [--dry-run]
+		fmt.Fprint(stderr, `Usage: cognito-events sync --user-pool-id ID [--region R] [--role-arn ARN] --state FILE [--sink-url URL | --route NAME [--config cdk.json]] [--rate N] [--baseline] [--dry-run]
 
 Sends one CloudEvent (type com.amazon.cognito-idp.sync_trigger, eventname
 UserCreated, UserUpdated or UserDeleted) per change to the pool's users
@@ -57,7 +60,9 @@ the same ids.
 
 AWS credentials and region come from the SDK's default chain;
 AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER override
-the endpoint.
+the endpoint. With --role-arn, those credentials call STS AssumeRole and
+the sync reads the pool as that role, in the role's account (such as a
+member account's cognito-events-sync-reader-REGION role).
 
 One line per event on standard output, then a summary line. Progress goes to
 standard error. Exit status: 0 when every event was acknowledged, 1
@@ -100,6 +105,11 @@ func (f *syncFlags) check(nargs int) error {
 		return errors.New("--sink-url and --route exclude each other")
 	case f.rate < 0:
 		return errors.New("--rate must be positive")
+	}
+	if f.roleARN != "" {
+		if _, err := lambdafn.RoleAccount(f.roleARN); err != nil {
+			return fmt.Errorf("--role-arn: %w", err)
+		}
 	}
 	return nil
 }
@@ -198,6 +208,11 @@ func (f *syncFlags) run(ctx context.Context, stdout, stderr io.Writer) (int, err
 	ac, err := awsconfig.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return exitFailures, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	if f.roleARN != "" {
+		if ac, err = lambdafn.AssumeRole(ac, f.roleARN); err != nil {
+			return exitFailures, fmt.Errorf("%w: --role-arn: %w", errUsage, err)
+		}
 	}
 	state := f.state
 	if f.dryRun {

@@ -24,6 +24,9 @@ type MemberRule struct {
 	// State is the rule's state: RuleStateAllManagementEvents when one
 	// hub rule needs read-only events, else ENABLED.
 	State string
+	// Expanded is Pattern as "$or"-free patterns whose union matches what
+	// it matches (see Pattern.Expanded), for matchers without "$or".
+	Expanded [][]byte
 }
 
 // MemberRule returns the member template's rule, or an error when the
@@ -96,17 +99,20 @@ func (c *Config) MemberRule() (*MemberRule, error) {
 		return nil, fmt.Errorf("member rule: no route has a CloudTrail rule, so members have nothing to forward")
 	}
 	slices.Sort(names)
-	pattern := map[string]any{
-		"source":      []string{events.EventBridgeSource},
-		"detail-type": types,
-	}
+	p := memberPattern{Source: []string{events.EventBridgeSource}, DetailType: types}
 	if everyAccount {
 		slices.Sort(accounts)
-		pattern["account"] = accounts
+		p.Account = accounts
 	}
-	detail := map[string]any{"eventSource": []string{events.EventSourceUserPool}}
+	p.Detail.EventSource = []string{events.EventSourceUserPool}
+	// No error: errorCode absent, or "" as hosted-UI records have it.
+	// EventBridge refuses an exists test beside other values in one list,
+	// hence the "$or".
+	noError := []any{[]any{map[string]bool{"exists": false}}, []any{""}}
 	if !failed {
-		detail["errorCode"] = []any{map[string]bool{"exists": false}, ""}
+		for _, alt := range noError {
+			p.Detail.Or = append(p.Detail.Or, map[string]any{"errorCode": alt})
+		}
 	}
 	switch {
 	case !allNames:
@@ -114,26 +120,52 @@ func (c *Config) MemberRule() (*MemberRule, error) {
 		// The union of "not in E" and "in N" is "not in E less N".
 		excluded = slices.DeleteFunc(excluded, func(n string) bool { return slices.Contains(names, n) })
 		if len(excluded) > 0 {
-			detail["eventName"] = []any{map[string][]string{"anything-but": excluded}}
+			p.Detail.EventName = []any{map[string][]string{"anything-but": excluded}}
 		}
 	default:
-		detail["eventName"] = names
+		p.Detail.EventName = names
 	}
-	pattern["detail"] = detail
-	out, err := json.Marshal(pattern)
+	out, err := json.Marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("member rule: encoding the pattern: %w", err)
 	}
 	if len(out) > MaxPatternSize {
 		// The operations' list is the only long part: forward every
 		// operation and let the hub's rules choose.
-		delete(detail, "eventName")
-		if out, err = json.Marshal(pattern); err != nil {
+		p.Detail.EventName = nil
+		if out, err = json.Marshal(p); err != nil {
 			return nil, fmt.Errorf("member rule: encoding the pattern: %w", err)
 		}
 	}
 	if len(out) > MaxPatternSize {
 		return nil, fmt.Errorf("member rule: the pattern would be %d characters, more than EventBridge's limit of %d: list fewer selection.accounts", len(out), MaxPatternSize)
 	}
-	return &MemberRule{Pattern: out, State: state}, nil
+	mr := &MemberRule{Pattern: out, State: state, Expanded: [][]byte{out}}
+	if !failed {
+		p.Detail.Or = nil
+		mr.Expanded = nil
+		for _, alt := range noError {
+			p.Detail.ErrorCode = alt
+			flat, err := json.Marshal(p)
+			if err != nil {
+				return nil, fmt.Errorf("member rule: encoding the pattern: %w", err)
+			}
+			mr.Expanded = append(mr.Expanded, flat)
+		}
+	}
+	return mr, nil
+}
+
+// memberPattern is the member rule's pattern, its keys in the order the
+// hub's patterns write them.
+type memberPattern struct {
+	Source     []string `json:"source"`
+	Account    []string `json:"account,omitempty"`
+	DetailType []string `json:"detail-type"`
+	Detail     struct {
+		EventSource []string `json:"eventSource"`
+		EventName   any      `json:"eventName,omitempty"`
+		ErrorCode   any      `json:"errorCode,omitempty"`
+		Or          []any    `json:"$or,omitempty"`
+	} `json:"detail"`
 }

@@ -41,6 +41,11 @@ type Route struct {
 	// FromTemplate and the configuration.
 	Template string
 
+	// Member, with an organization (from the configuration), is what an
+	// event crosses before this hub rule: the hub bus's admission and the
+	// member accounts' rule (organization.go); nil otherwise.
+	Member *Member
+
 	target    *Target // from a template: the function behind the rule
 	targetErr error   // why the template gives no target
 }
@@ -62,7 +67,8 @@ func mustCompile(p string) *pattern.Pattern {
 	return c
 }
 
-// Match evaluates the event the way EventBridge does for this rule: a rule
+// Match evaluates the event the way EventBridge does for this rule (after
+// the member rule and the hub's admission, for a hub's route): a rule
 // in state ENABLED never receives read-only management events delivered
 // via CloudTrail, whatever its pattern; any other event must match the
 // pattern. The event is decoded once for both. An event that is not a
@@ -76,6 +82,15 @@ func (r Route) Match(event []byte) (pattern.Result, error) {
 	ev, err := pattern.DecodeEvent(event)
 	if err != nil {
 		return pattern.Result{}, err
+	}
+	if r.Member != nil {
+		ok, why, err := r.Member.forwards(event, ev)
+		if err != nil {
+			return pattern.Result{}, err
+		}
+		if !ok {
+			return pattern.Result{Reason: why}, nil
+		}
 	}
 	if r.State == StateEnabled && readOnlyCloudTrail.MatchEvent(ev).Matched {
 		return pattern.Result{Reason: reasonReadOnly}, nil
@@ -129,6 +144,10 @@ func FromConfig(cdk []byte) ([]Route, error) {
 	if err != nil {
 		return nil, err
 	}
+	member, err := memberOf(cfg)
+	if err != nil {
+		return nil, err
+	}
 	var routes []Route
 	for i := range cfg.Routes {
 		cr := &cfg.Routes[i]
@@ -152,7 +171,7 @@ func FromConfig(cdk []byte) ([]Route, error) {
 			rules[j] = Rule{Pattern: p, Note: gen.Describe()}
 		}
 		for _, region := range cfg.Regions {
-			routes = append(routes, Route{Name: cr.Name, Region: region, State: state, Pattern: rules[0].Pattern, Rules: rules, Config: cr})
+			routes = append(routes, Route{Name: cr.Name, Region: region, State: state, Pattern: rules[0].Pattern, Rules: rules, Config: cr, Member: member})
 		}
 	}
 	return routes, nil
