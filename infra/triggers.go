@@ -155,6 +155,9 @@ func NewTriggerRoute(scope constructs.Construct, id string, props *TriggerRouteP
 	logs.GrantWrite(role)
 	fwEnv := r.Environment()
 	fwEnv[fwconfig.EnvInput] = string(fwconfig.InputSQSCloudEvents)
+	// Provenance: the forwarder delivers only events of this route's pool;
+	// anything else sent to the queue goes to its dead-letter queue.
+	fwEnv[fwconfig.EnvAllowedSources] = *out.UserPoolArn
 	out.Forwarder = awslambda.NewFunction(c, jsii.String("Function"), &awslambda.FunctionProps{
 		Description:           jsii.String(fmt.Sprintf("cognito-events forwarder of triggers route %s to %s", r.Name, r.Sink.Kind)),
 		Runtime:               awslambda.Runtime_PROVIDED_AL2023(),

@@ -208,6 +208,13 @@ func TestTriggerQueueAndFunctions(t *testing.T) {
 	if got := prop(fw, "Environment", "Variables", "FORWARDER_INPUT"); got != "sqs-cloudevents" {
 		t.Errorf("forwarder FORWARDER_INPUT = %v, want sqs-cloudevents", got)
 	}
+	if got := prop(fw, "Environment", "Variables", "FORWARDER_ALLOWED_SOURCES"); !jsonEqual(t, got, getAtt(s.logicalID(t, "signups", "UserPool"))) {
+		t.Errorf("forwarder FORWARDER_ALLOWED_SOURCES = %v, want the route's user pool ARN", got)
+	}
+	legacy := s.res[s.logicalID(t, "legacy", "Function")]
+	if got, _ := json.Marshal(prop(legacy, "Environment", "Variables", "FORWARDER_ALLOWED_SOURCES")); !strings.Contains(string(got), ":userpool/us-east-1_AbCdEfGhI") {
+		t.Errorf("legacy forwarder FORWARDER_ALLOWED_SOURCES = %s, want the existing pool's ARN", got)
+	}
 	if got := prop(fw, "Environment", "Variables", "SINK_URL"); got != "https://hooks.example.com/cognito" {
 		t.Errorf("forwarder SINK_URL = %v", got)
 	}

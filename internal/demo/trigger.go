@@ -195,6 +195,21 @@ func demoSignUpFlow(ctx context.Context, endpoint string, out io.Writer) error {
 	return nil
 }
 
+// demoSources lists the sources of the queued events: the demo's one pool,
+// which the stack would name in FORWARDER_ALLOWED_SOURCES.
+func demoSources(bodies [][]byte) string {
+	var out []string
+	for _, b := range bodies {
+		var ev struct {
+			Source string `json:"source"`
+		}
+		if json.Unmarshal(b, &ev) == nil && ev.Source != "" && !slices.Contains(out, ev.Source) {
+			out = append(out, ev.Source)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
 // demoForward runs the forwarder with FORWARDER_INPUT=sqs-cloudevents and
 // invokes it with the queued bodies in SQS batches of 10, as the trigger
 // queue's event source mapping does; it returns the failed messages.
@@ -207,6 +222,7 @@ func demoForward(ctx context.Context, o TriggerOptions, bodies [][]byte, sinkURL
 		Process: lambdaruntime.ProcessOptions{Path: o.Bootstrap, Stdout: o.Logs, Stderr: o.Logs, Env: demoEnv(map[string]string{
 			fwconfig.EnvInput: string(fwconfig.InputSQSCloudEvents), fwconfig.EnvSinkKind: "http", fwconfig.EnvSinkURL: sinkURL + "/triggers/" + demoTriggerRegion,
 			fwconfig.EnvAllowInsecure: "true", fwconfig.EnvAuth: "none",
+			fwconfig.EnvAllowedSources: demoSources(bodies),
 			"AWS_LAMBDA_FUNCTION_NAME": "demo-triggers-forwarder",
 		})},
 	})

@@ -99,5 +99,7 @@ func New(ctx context.Context, cfg config.Config, deps Deps) (*handler.Handler, e
 		Log:      deps.Log,
 		Metrics:  emf.New(deps.Metrics, nil),
 		Enricher: enricher,
+		// sqs-cloudevents: only the route's pools (the stack sets them).
+		AllowedSources: cfg.AllowedSources,
 	}, nil
 }

@@ -46,6 +46,7 @@ const (
 	EnvRetryBaseDelay    = delivery.EnvRetryBaseDelay
 	EnvRetryMaxAttempts  = delivery.EnvRetryMaxAttempts
 	EnvInput             = "FORWARDER_INPUT"
+	EnvAllowedSources    = "FORWARDER_ALLOWED_SOURCES"
 	EnvLogFormat         = lambdafn.EnvLogFormat
 	EnvLogLevel          = lambdafn.EnvLogLevel
 	EnvAWSRegion         = sink.EnvAWSRegion
@@ -116,6 +117,13 @@ type Config struct {
 	// sqs-cloudevents (an SQS batch of the trigger function's CloudEvents).
 	// The stack sets it.
 	Input Input
+
+	// AllowedSources (FORWARDER_ALLOWED_SOURCES, required for
+	// sqs-cloudevents): comma-separated CloudEvents sources, the ARNs of
+	// the route's user pools. In sqs-cloudevents mode an event from any
+	// other source is not delivered: it goes to the dead-letter queue with
+	// a log line saying why. The stack sets it.
+	AllowedSources []string
 }
 
 // Load reads the configuration through getenv (os.Getenv in main). The
@@ -136,6 +144,10 @@ func Load(getenv func(string) string) (Config, error) {
 		LogLevel:         logLevel(e, EnvLogLevel),
 		Region:           e.Str(EnvAWSRegion),
 		Input:            input(e, EnvInput),
+		AllowedSources:   commaList(e.Str(EnvAllowedSources)),
+	}
+	if c.Input == InputSQSCloudEvents && len(c.AllowedSources) == 0 {
+		e.Fail(EnvAllowedSources, "is required for FORWARDER_INPUT=sqs-cloudevents: the ARNs of the user pools whose events the forwarder delivers")
 	}
 	c.EnrichUserAttributes = events.AttributePolicy{Allow: commaList(e.Str(EnvEnrichUserAllow)), Deny: commaList(e.Str(EnvEnrichUserDeny))}
 	if err := c.EnrichUserAttributes.Validate(); err != nil {

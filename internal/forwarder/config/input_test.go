@@ -7,7 +7,7 @@ import (
 )
 
 func TestInput(t *testing.T) {
-	base := map[string]string{EnvSinkKind: "http", EnvSinkURL: "https://sink.example"}
+	base := map[string]string{EnvSinkKind: "http", EnvSinkURL: "https://sink.example", EnvAllowedSources: "arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_A"}
 	for _, tc := range []struct {
 		name, value string
 		want        Input
@@ -40,5 +40,23 @@ func TestInput(t *testing.T) {
 				t.Fatalf("Input = %q, want %q", c.Input, tc.want)
 			}
 		})
+	}
+}
+
+// TestAllowedSources: sqs-cloudevents needs the route's pools; the list is
+// comma-separated.
+func TestAllowedSources(t *testing.T) {
+	const a, b = "arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_A", "arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_B"
+	env := map[string]string{EnvSinkKind: "http", EnvSinkURL: "https://sink.example", EnvInput: "sqs-cloudevents"}
+	if _, err := Load(func(k string) string { return env[k] }); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), EnvAllowedSources) {
+		t.Fatalf("Load without %s = %v, want an error naming it", EnvAllowedSources, err)
+	}
+	env[EnvAllowedSources] = a + ", " + b
+	c, err := Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.AllowedSources) != 2 || c.AllowedSources[0] != a || c.AllowedSources[1] != b {
+		t.Fatalf("AllowedSources = %q", c.AllowedSources)
 	}
 }

@@ -3,6 +3,8 @@ package handler
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 
@@ -12,16 +14,28 @@ import (
 // Structured is the Normalizer of the sqs-cloudevents input: each input is
 // already an event of the contract in structured mode (the trigger
 // function queued it), read back with events.ParseStructured and delivered
-// unchanged. An input that is not such an event is malformed.
-type Structured struct{}
+// unchanged. An input that is not such an event is malformed, and so is an
+// event whose source is not one of Sources: anyone who may send to the
+// trigger queue could otherwise have any event delivered with the route's
+// credentials.
+type Structured struct {
+	// Sources are the CloudEvents sources delivered: the ARNs of the
+	// route's user pools (FORWARDER_ALLOWED_SOURCES, set by the stack).
+	// Empty delivers nothing.
+	Sources []string
+}
 
 var _ Normalizer = Structured{}
 
 // Normalize parses input; errors wrap ErrMalformed.
-func (Structured) Normalize(_ context.Context, input []byte) (*events.Event, error) {
+func (n Structured) Normalize(_ context.Context, input []byte) (*events.Event, error) {
 	ev, err := events.ParseStructured(input)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if !slices.Contains(n.Sources, ev.Source) {
+		return nil, fmt.Errorf("%w: event %s: source %q is not one of this route's user pools (%s), so it is not delivered",
+			ErrMalformed, ev.ID, ev.Source, strings.Join(n.Sources, ", "))
 	}
 	return ev, nil
 }
@@ -30,10 +44,11 @@ func (Structured) Normalize(_ context.Context, input []byte) (*events.Event, err
 // (FORWARDER_INPUT=sqs-cloudevents, the trigger function's queue) and
 // delivers each unchanged to the sink, with the same retries, log line,
 // metrics and batch item failures as HandleSQS; a body that is not an
-// event of the contract is a batch item failure, so it ends in the
-// queue's dead-letter queue.
+// event of the contract, or whose source is not one of h.AllowedSources,
+// is a batch item failure, so it ends in the queue's dead-letter queue; its
+// log line says why.
 func (h *Handler) HandleSQSCloudEvents(ctx context.Context, batch lambdaevents.SQSEvent) (lambdaevents.SQSEventResponse, error) {
 	pass := *h
-	pass.Normalizer = Structured{}
+	pass.Normalizer = Structured{Sources: h.AllowedSources}
 	return pass.HandleSQS(ctx, batch)
 }

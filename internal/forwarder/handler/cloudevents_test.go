@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
@@ -64,6 +65,7 @@ func TestHandleSQSCloudEvents(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			k := &keeping{}
 			hs := newHarness(t, k, nil, slog.LevelInfo)
+			hs.h.AllowedSources = []string{signUp.Source, token.Source}
 			var batch lambdaevents.SQSEvent
 			for i, b := range tc.bodies {
 				batch.Records = append(batch.Records, lambdaevents.SQSMessage{MessageId: "m" + string(rune('0'+i)), Body: b})
@@ -96,8 +98,59 @@ func TestHandleSQSCloudEvents(t *testing.T) {
 					t.Errorf("log line %v, want outcome malformed", l)
 				}
 			}
-			if hs.h.Normalizer == (Structured{}) {
+			if _, ok := hs.h.Normalizer.(Structured); ok {
 				t.Errorf("the handler's own normaliser was replaced")
+			}
+		})
+	}
+}
+
+// TestHandleSQSCloudEventsProvenance: an event whose source is not one of
+// the route's pools is not delivered; it is a batch item failure (so it
+// ends in the dead-letter queue) and its log line says why.
+func TestHandleSQSCloudEventsProvenance(t *testing.T) {
+	signUp := triggerEvent(t, "PostConfirmation_ConfirmSignUp")
+	forged := *signUp
+	forged.ID = "8f1d0b63-4a2e-4d3c-8b9f-6e7a8b9c0d1e"
+	forged.Source = "arn:aws:cognito-idp:eu-west-1:444455556666:userpool/eu-west-1_Forged"
+	for _, tc := range []struct {
+		name    string
+		allowed []string
+		sent    int
+	}{
+		{"the route's pool is delivered, another is not", []string{signUp.Source}, 1},
+		{"no allowed source delivers nothing", nil, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k := &keeping{}
+			hs := newHarness(t, k, nil, slog.LevelInfo)
+			hs.h.AllowedSources = tc.allowed
+			batch := lambdaevents.SQSEvent{Records: []lambdaevents.SQSMessage{
+				{MessageId: "m0", Body: string(forged.AppendJSON(nil))},
+				{MessageId: "m1", Body: string(signUp.AppendJSON(nil))},
+			}}
+			resp, err := hs.h.HandleSQSCloudEvents(context.Background(), batch)
+			if err != nil {
+				t.Fatalf("HandleSQSCloudEvents: %v", err)
+			}
+			if len(k.events) != tc.sent || (tc.sent == 1 && k.events[0].Source != signUp.Source) {
+				t.Fatalf("sent %d events (%v), want %d of the route's pool", len(k.events), k.events, tc.sent)
+			}
+			if len(resp.BatchItemFailures) == 0 || resp.BatchItemFailures[0].ItemIdentifier != "m0" {
+				t.Fatalf("batch item failures %v, want m0 first", resp.BatchItemFailures)
+			}
+			var saw bool
+			for _, l := range hs.eventLines(t) {
+				if l[KeyMessageID] == "m0" {
+					saw = true
+					msg, _ := l[KeyError].(string)
+					if l[KeyOutcome] != string(OutcomeMalformed) || !strings.Contains(msg, forged.Source) || !strings.Contains(msg, "not one of this route's user pools") {
+						t.Errorf("log line %v does not say why", l)
+					}
+				}
+			}
+			if !saw {
+				t.Fatal("no log line for the forged event")
 			}
 		})
 	}

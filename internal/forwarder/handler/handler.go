@@ -102,6 +102,9 @@ type Handler struct {
 	Enricher Enricher
 	// Now is the clock for latencies; nil means time.Now.
 	Now func() time.Time
+	// AllowedSources are the sources HandleSQSCloudEvents delivers (the
+	// route's user pool ARNs); it delivers nothing when empty.
+	AllowedSources []string
 }
 
 // Result is the handler's answer for a single EventBridge event.
