@@ -164,6 +164,7 @@ func applySinkOverride(env map[string]string, route string, o sinkOverride) (not
 	}
 	env[sink.EnvURL] = o.URL
 	delete(env, sink.EnvKSink)
+	delete(env, sink.EnvURLSecret)
 	if o.KeepAuth {
 		return "", nil
 	}
@@ -181,18 +182,7 @@ func applySinkOverride(env map[string]string, route string, o sinkOverride) (not
 		return "", nil
 	}
 	return fmt.Sprintf("--sink-url: not sending route %q's %s to the test URL %s; pass --keep-auth (https only) to send them",
-		route, strings.Join(dropped, " or "), redactURL(o.URL)), nil
-}
-
-// redactURL returns raw without user information, query or fragment, for
-// messages: those parts may carry credentials.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(an unparsable URL)"
-	}
-	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
-	return u.String()
+		route, strings.Join(dropped, " or "), sink.RedactURL(o.URL)), nil
 }
 
 // forwarderEnv returns the environment the route's forwarder function gets

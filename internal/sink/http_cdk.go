@@ -11,8 +11,14 @@ import (
 
 // HTTPKeys are the cdk.json keys of an http sink.
 type HTTPKeys struct {
-	// URL is the HTTP sink's URL. HTTPS unless AllowInsecure.
+	// URL is the HTTP sink's URL. HTTPS unless AllowInsecure. A URL whose
+	// query carries a credential is refused here: use URLSecret.
 	URL string `json:"url"`
+	// URLSecret is a Secrets Manager secret ARN, or an SSM SecureString
+	// parameter name (/path/name) or ARN, whose value is the URL, read
+	// once at cold start: for endpoints that take their key in the URL.
+	// Excludes URL.
+	URLSecret string `json:"urlSecret"`
 	// Mode is the CloudEvents HTTP mode, binary (default) or structured.
 	Mode Mode `json:"mode"`
 	// AllowInsecure allows an http:// URL.
@@ -67,6 +73,7 @@ var credentialHeaders = []string{"authorization", "proxy-authorization", "cookie
 func httpKeys(d *Declaration) []string {
 	return setKeys(
 		key{"url", d.URL != ""},
+		key{"urlSecret", d.URLSecret != ""},
 		key{"mode", d.Mode != ""},
 		key{"allowInsecure", d.AllowInsecure},
 		key{"headers", len(d.Headers) > 0},
@@ -87,25 +94,19 @@ func defaultHTTP(d *Declaration) {
 }
 
 func validateHTTP(d *Declaration) error {
-	if d.URL == "" {
-		return fmt.Errorf("sink.url: required for kind http")
-	}
-	u, err := url.Parse(d.URL)
-	if err != nil || u.Host == "" {
-		// The URL may hold a token: do not echo it.
-		return fmt.Errorf("sink.url: not an absolute URL (https://host/path)")
-	}
-	if u.User != nil {
-		return fmt.Errorf("sink.url: must not carry credentials (user:password@host): use sink.auth with a secret")
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !d.AllowInsecure {
-			return fmt.Errorf("sink.url: %q is not HTTPS: use https://, or set sink.allowInsecure to true to send events in clear text", d.URL)
+	switch {
+	case d.URL != "" && d.URLSecret != "":
+		return fmt.Errorf("sink.url, sink.urlSecret: give one: the URL, or the secret that holds it")
+	case d.URLSecret != "":
+		if secretKind(d.URLSecret) == "" {
+			return fmt.Errorf("sink.urlSecret: want a Secrets Manager secret ARN or an SSM parameter name (/path) or ARN")
 		}
+	case d.URL == "":
+		return fmt.Errorf("sink.url: required for kind http (or sink.urlSecret)")
 	default:
-		return fmt.Errorf("sink.url: scheme %q: want https (or http with sink.allowInsecure)", u.Scheme)
+		if err := checkPlainURL(d.URL, d.AllowInsecure); err != nil {
+			return err
+		}
 	}
 	if d.Mode != Binary && d.Mode != Structured {
 		return fmt.Errorf("sink.mode: %q: want binary or structured", d.Mode)
@@ -125,6 +126,32 @@ func validateHTTP(d *Declaration) error {
 		}
 	}
 	return d.Auth.validate()
+}
+
+// checkPlainURL checks a sink URL written in the configuration. Its
+// messages show the URL only without query or credentials (RedactURL).
+func checkPlainURL(raw string, allowInsecure bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		// The URL may hold a token: do not echo it.
+		return fmt.Errorf("sink.url: not an absolute URL (https://host/path)")
+	}
+	if u.User != nil {
+		return fmt.Errorf("sink.url: must not carry credentials (user:password@host): use sink.auth with a secret")
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !allowInsecure {
+			return fmt.Errorf("sink.url: %s is not HTTPS: use https://, or set sink.allowInsecure to true to send events in clear text", RedactURL(raw))
+		}
+	default:
+		return fmt.Errorf("sink.url: scheme %q: want https (or http with sink.allowInsecure)", u.Scheme)
+	}
+	if k := QueryCredential(u); k != "" {
+		return fmt.Errorf("sink.url: query parameter %q of %s carries a credential, which would sit in plain text in the template and the function's SINK_URL: put the whole URL in a secret and name it in sink.urlSecret", k, RedactURL(raw))
+	}
+	return nil
 }
 
 func (a *AuthKeys) validate() error {
@@ -212,6 +239,7 @@ func secretKind(ref string) string {
 
 func httpEnvironment(d *Declaration, set func(name, value string)) {
 	set(EnvURL, d.URL)
+	set(EnvURLSecret, d.URLSecret)
 	set(EnvHTTPMode, string(d.Mode))
 	if d.AllowInsecure {
 		set(EnvAllowInsecure, "true")
@@ -241,22 +269,28 @@ func httpStatements(d *Declaration) []Statement {
 		}
 		out = append(out, Statement{Sid: "InvokeSink", Actions: []string{action}, Resources: []string{a.InvokeARN}})
 	}
-	switch secretKind(a.Secret) {
-	case secretsManager:
-		// A full ARN ends in "-" and six random characters; a partial ARN
-		// (without them) matches only with the "-??????" pattern.
-		out = append(out, Statement{Sid: "ReadSinkSecret", Actions: []string{"secretsmanager:GetSecretValue"}, Resources: []string{a.Secret, a.Secret + "-??????"}})
-	case ssmParameter:
-		arn := a.Secret
-		if !strings.HasPrefix(arn, "arn:") {
-			arn = "arn:" + Partition + ":ssm:" + Region + ":" + AccountID + ":parameter" + arn
-		}
-		out = append(out, Statement{Sid: "ReadSinkSecret", Actions: []string{"ssm:GetParameter"}, Resources: []string{arn}})
-	}
+	out = append(out, readSecretStatements("ReadSinkSecret", a.Secret)...)
+	out = append(out, readSecretStatements("ReadSinkURLSecret", d.URLSecret)...)
 	if a.SecretKMSKeyARN != "" {
 		out = append(out, Statement{Sid: "DecryptSinkSecret", Actions: []string{"kms:Decrypt"}, Resources: []string{a.SecretKMSKeyARN}})
 	}
 	return out
+}
+
+// readSecretStatements grant reading the secret ref (a Secrets Manager ARN
+// or an SSM parameter name or ARN); none when ref is empty.
+func readSecretStatements(sid, ref string) []Statement {
+	switch secretKind(ref) {
+	case secretsManager:
+		return []Statement{{Sid: sid, Actions: []string{"secretsmanager:GetSecretValue"}, Resources: []string{ref, ref + "-??????"}}}
+	case ssmParameter:
+		arn := ref
+		if !strings.HasPrefix(arn, "arn:") {
+			arn = "arn:" + Partition + ":ssm:" + Region + ":" + AccountID + ":parameter" + arn
+		}
+		return []Statement{{Sid: sid, Actions: []string{"ssm:GetParameter"}, Resources: []string{arn}}}
+	}
+	return nil
 }
 
 // regionRE matches an AWS region name such as us-east-1.

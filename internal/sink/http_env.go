@@ -14,6 +14,7 @@ import (
 // The http sink's variables, as in docs/forwarder.md.
 const (
 	EnvURL            = "SINK_URL"
+	EnvURLSecret      = "SINK_URL_SECRET"
 	EnvKSink          = "K_SINK"
 	EnvHTTPMode       = "SINK_HTTP_MODE"
 	EnvAllowInsecure  = "SINK_ALLOW_INSECURE"
@@ -63,11 +64,11 @@ func (a AuthKind) needsSecret() bool {
 
 var httpSpec = Spec{
 	Kind: KindHTTP,
-	Vars: []string{EnvURL, EnvKSink, EnvHTTPMode, EnvAllowInsecure, EnvHeaders, EnvAuth, EnvAuthSecret,
+	Vars: []string{EnvURL, EnvURLSecret, EnvKSink, EnvHTTPMode, EnvAllowInsecure, EnvHeaders, EnvAuth, EnvAuthSecret,
 		EnvAuthHeader, EnvOAuth2TokenURL, EnvOAuth2Scopes, EnvSigV4Service, EnvSigV4Region},
 	Read:        readHTTP,
 	Check:       checkHTTP,
-	NeedsAWS:    func(s *Settings) bool { return s.HTTP.Auth != AuthNone },
+	NeedsAWS:    func(s *Settings) bool { return s.HTTP.Auth != AuthNone || s.HTTP.URLSecret != "" },
 	New:         newHTTP,
 	Keys:        httpKeys,
 	Default:     defaultHTTP,
@@ -78,8 +79,13 @@ var httpSpec = Spec{
 
 // HTTPSettings are the http sink's settings.
 type HTTPSettings struct {
-	// URL (SINK_URL, alias K_SINK; required for http).
+	// URL (SINK_URL, alias K_SINK; required for http unless URLSecret).
+	// Refused when its query carries a credential: use URLSecret.
 	URL string
+	// URLSecret (SINK_URL_SECRET, excludes SINK_URL): a Secrets Manager
+	// secret ARN or SSM SecureString parameter holding the URL, read once
+	// at cold start.
+	URLSecret string
 	// Mode (SINK_HTTP_MODE, default binary): binary or structured.
 	Mode Mode
 	// AllowInsecure (SINK_ALLOW_INSECURE, default false) allows http://.
@@ -110,6 +116,7 @@ type HTTPSettings struct {
 func readHTTP(e *Env, s *Settings) {
 	s.HTTP = HTTPSettings{
 		URL:            e.StrDefault(EnvURL, e.Str(EnvKSink)),
+		URLSecret:      e.Str(EnvURLSecret),
 		Mode:           Mode(e.StrDefault(EnvHTTPMode, string(Binary))),
 		AllowInsecure:  e.Bool(EnvAllowInsecure, false),
 		Headers:        readHeaders(e, EnvHeaders),
@@ -125,21 +132,20 @@ func readHTTP(e *Env, s *Settings) {
 
 func checkHTTP(e *Env, s *Settings) {
 	h := &s.HTTP
-	if h.URL == "" {
-		e.Fail(EnvURL, "is required for SINK_KIND=http (K_SINK is accepted as an alias)")
-	} else if u, err := url.Parse(h.URL); err != nil || u.Host == "" {
-		e.Fail(EnvURL, "is not an absolute URL")
-	} else {
-		switch {
-		case u.Scheme == "https":
-		case u.Scheme == "http" && h.AllowInsecure:
-		case u.Scheme == "http":
-			e.Fail(EnvURL, "uses http://; HTTPS is required unless SINK_ALLOW_INSECURE=true")
-		default:
-			e.Fail(EnvURL, fmt.Sprintf("scheme %q is not http or https", u.Scheme))
+	switch {
+	case h.URL != "" && h.URLSecret != "":
+		e.Fail(EnvURLSecret, "excludes SINK_URL (and K_SINK): give the URL or the secret that holds it")
+	case h.URLSecret != "":
+		if !IsSecretRef(h.URLSecret) {
+			e.Fail(EnvURLSecret, "is neither a Secrets Manager ARN (arn:aws:secretsmanager:…) nor an SSM parameter name (/path) or ARN (arn:aws:ssm:…)")
 		}
-		if u.User != nil {
-			e.Fail(EnvURL, "must not carry credentials; use SINK_AUTH=basic with SINK_AUTH_SECRET")
+	case h.URL == "":
+		e.Fail(EnvURL, "is required for SINK_KIND=http (K_SINK is accepted as an alias), or SINK_URL_SECRET")
+	default:
+		if reason := urlProblem(h.URL, h.AllowInsecure); reason != "" {
+			e.Fail(EnvURL, reason)
+		} else if u, _ := url.Parse(h.URL); QueryCredential(u) != "" {
+			e.Fail(EnvURL, fmt.Sprintf("has a query parameter %q that carries a credential, in plain text: put the URL in a secret and name it in SINK_URL_SECRET", QueryCredential(u)))
 		}
 	}
 	switch h.Mode {
@@ -171,8 +177,10 @@ func checkHTTP(e *Env, s *Settings) {
 	case AuthOAuth2:
 		if h.OAuth2TokenURL == "" {
 			e.Fail(EnvOAuth2TokenURL, "is required for SINK_AUTH=oauth2")
-		} else if u, err := url.Parse(h.OAuth2TokenURL); err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && h.AllowInsecure)) {
-			e.Fail(EnvOAuth2TokenURL, "is not an absolute https URL (http needs SINK_ALLOW_INSECURE=true)")
+		} else if u, err := url.Parse(h.OAuth2TokenURL); err != nil || u.Host == "" || u.Scheme != "https" || u.User != nil {
+			// Always https: the client secret crosses it.
+			// SINK_ALLOW_INSECURE is for the sink URL only.
+			e.Fail(EnvOAuth2TokenURL, "is not an absolute https URL without credentials (the client secret is sent there, so http is never allowed)")
 		}
 	case AuthSigV4:
 		if h.SigV4Region == "" {
@@ -182,6 +190,25 @@ func checkHTTP(e *Env, s *Settings) {
 			e.Fail(EnvSigV4Service, "is empty")
 		}
 	}
+}
+
+// urlProblem says what is wrong with a sink URL, "" when nothing; it never
+// quotes the URL.
+func urlProblem(raw string, allowInsecure bool) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "":
+		return "is not an absolute URL"
+	case u.User != nil:
+		return "must not carry credentials; use SINK_AUTH=basic with SINK_AUTH_SECRET"
+	case u.Scheme == "https":
+	case u.Scheme == "http" && allowInsecure:
+	case u.Scheme == "http":
+		return "uses http://; HTTPS is required unless SINK_ALLOW_INSECURE=true"
+	default:
+		return fmt.Sprintf("scheme %q is not http or https", u.Scheme)
+	}
+	return ""
 }
 
 // IsSecretRef reports whether ref names a Secrets Manager secret by ARN or
@@ -268,6 +295,19 @@ func newHTTP(ctx context.Context, s *Settings, d Deps) (Sink, error) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	hs := &HTTP{URL: h.URL, Mode: h.Mode, Headers: h.Headers, Client: client, UserAgent: d.UserAgent}
+	if h.URLSecret != "" {
+		if _, err := d.AWS(); err != nil {
+			return nil, err
+		}
+		v, err := d.ReadSecret(ctx, h.URLSecret)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", EnvURLSecret, err)
+		}
+		hs.URL = strings.TrimSpace(string(v))
+		if reason := urlProblem(hs.URL, h.AllowInsecure); reason != "" {
+			return nil, fmt.Errorf("%s %s: the URL it holds %s", EnvURLSecret, h.URLSecret, reason)
+		}
+	}
 	var secretValue []byte
 	if h.Auth.needsSecret() {
 		if _, err := d.AWS(); err != nil {
