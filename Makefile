@@ -80,23 +80,22 @@ clean:
 
 ## demo: the whole pipeline on this machine, no AWS account needed: builds
 ## the functions and synthesizes the app (make synth, which runs npm ci on
-## first use), builds the forwarder bootstrap and the CLI for this machine
-## under build/demo/, then replays testdata/envelopes through the
-## synthesized rules into the real bootstrap and a local CloudEvents sink
-## (docs/demo.md); with moto_server on PATH, the same command then runs two
-## user-sync passes against a pool on moto (otherwise it says how to get
-## moto). Then, when npm ci has installed cognito-local, a real
-## sign-up on cognito-local through the trigger and forwarder bootstraps
-## (cognito-events demo-triggers, docs/triggers.md).
+## first use), builds the forwarder and trigger bootstraps and the CLI for
+## this machine under build/demo/, then one process (cognito-events demo,
+## docs/demo.md) replays testdata/envelopes through the synthesized rules
+## into the real forwarder bootstrap and a local CloudEvents sink; with
+## moto_server on PATH, runs two user-sync passes against a pool on moto
+## (otherwise it says how to get moto); when npm ci has installed
+## cognito-local, runs a real sign-up on cognito-local through the trigger
+## and forwarder bootstraps (docs/triggers.md); and ends with one summary of
+## all three parts.
 DEMO_DIR := build/demo
 .PHONY: demo
 demo: synth
 	CGO_ENABLED=0 GOOS=$$($(GO) env GOHOSTOS) GOARCH=$$($(GO) env GOHOSTARCH) $(GO) build -tags lambda.norpc -trimpath \
 		-ldflags '-s -w' -o $(DEMO_DIR)/forwarder/bootstrap ./functions/forwarder
+	CGO_ENABLED=0 GOOS=$$($(GO) env GOHOSTOS) GOARCH=$$($(GO) env GOHOSTARCH) $(GO) build -tags lambda.norpc -trimpath \
+		-ldflags '-s -w' -o $(DEMO_DIR)/trigger/bootstrap ./functions/trigger
 	GOOS=$$($(GO) env GOHOSTOS) GOARCH=$$($(GO) env GOHOSTARCH) $(GO) build -o $(DEMO_DIR)/cognito-events ./cmd/cognito-events
-	$(DEMO_DIR)/cognito-events demo --templates cdk.out --bootstrap $(DEMO_DIR)/forwarder/bootstrap --fixtures testdata/envelopes
-	@if [ -d node_modules/cognito-local ]; then \
-		CGO_ENABLED=0 GOOS=$$($(GO) env GOHOSTOS) GOARCH=$$($(GO) env GOHOSTARCH) $(GO) build -tags lambda.norpc -trimpath \
-			-ldflags '-s -w' -o $(DEMO_DIR)/trigger/bootstrap ./functions/trigger && \
-		$(DEMO_DIR)/cognito-events demo-triggers --trigger-bootstrap $(DEMO_DIR)/trigger/bootstrap --bootstrap $(DEMO_DIR)/forwarder/bootstrap; \
-	else echo "demo-triggers skipped: node_modules/cognito-local is missing (npm ci installs it)"; fi
+	$(DEMO_DIR)/cognito-events demo --templates cdk.out --bootstrap $(DEMO_DIR)/forwarder/bootstrap --fixtures testdata/envelopes \
+		--trigger-bootstrap $(DEMO_DIR)/trigger/bootstrap --cognito-local node_modules/cognito-local

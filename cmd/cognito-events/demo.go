@@ -16,7 +16,7 @@ import (
 // fixtures, the user sync) is in internal/demo; this file parses the flags,
 // calls it and turns its result into the exit status.
 
-const demoUsage = `Usage: cognito-events demo [--templates DIR] [--bootstrap FILE] [--fixtures DIR] [--logs FILE] [--sync auto|off]
+const demoUsage = `Usage: cognito-events demo [--templates DIR] [--bootstrap FILE] [--fixtures DIR] [--logs FILE] [--sync auto|off] [--triggers auto|off] [--trigger-bootstrap FILE] [--cognito-local DIR]
 
 Runs the whole pipeline locally, with no AWS account: for each route's rule
 in the synthesized CloudFormation templates (DIR/*.template.json, written by
@@ -27,7 +27,7 @@ EventBridge would (events of the rule's region only; the rule's event
 pattern; read-only calls only in state
 ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS), invokes the forwarder with the
 matched ones (an SQS batch for a buffered route) and prints what a local
-CloudEvents sink receives, then a summary per route.
+CloudEvents sink receives.
 
 The demo sends every route to the local sink: it replaces the function's
 SINK_* variables (except SINK_HTTP_MODE and SINK_TIMEOUT) with SINK_KIND=http,
@@ -41,11 +41,19 @@ disables, updates and deletes users, runs it again (UserUpdated,
 UserDeleted) and once more (nothing), and stops moto. Without moto_server
 it says how to install it and leaves the step out.
 
-"make demo" builds the bootstrap for this machine, synthesizes the app and
+Then, with --triggers auto (the default), when cognito-local is installed
+(npm ci), node is on PATH and the trigger bootstrap is built, the triggers:
+the sign-up of "cognito-events demo-triggers" on cognito-local through the
+real trigger and forwarder bootstraps. Otherwise it says what is missing
+and leaves the step out.
+
+The output ends with one summary of every part: a line per route, a line
+per user-sync pass, the triggers' counts and the result.
+
+"make demo" builds the bootstraps for this machine, synthesizes the app and
 runs this command. Exit status: 0 every matched event delivered or skipped
-and the sink received exactly the delivered ones (and the user sync, when
-it ran, sent what it should), 1 anything else,
-2 usage error.
+and the sink received exactly the delivered ones, and each step that ran
+sent what it should; 1 anything else; 2 usage error.
 
 Flags:
 `
@@ -53,14 +61,16 @@ Flags:
 func runDemo(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var opts demo.Options
+	opts := demo.Options{Sync: demo.Auto, Triggers: demo.Auto}
 	var logs string
 	fs.StringVar(&opts.Templates, "templates", demo.DefaultTemplates, "`DIR` of the synthesized templates (cdk.out)")
 	fs.StringVar(&opts.Bootstrap, "bootstrap", demo.DefaultBootstrap, "forwarder bootstrap `FILE` built for this machine")
 	fs.StringVar(&opts.Fixtures, "fixtures", demo.DefaultFixtures, "`DIR` of EventBridge envelopes (or bare CloudTrail records) to replay, *.json")
-	fs.StringVar(&logs, "logs", "", "write the forwarders' log lines and metrics to `FILE` (default: show only a failed route's)")
-	syncMode := demo.SyncAuto
-	fs.Var(&syncMode, "sync", "`MODE` auto: then run the user sync against moto_server when it is on PATH (else say how to get it); off: leave it out")
+	fs.StringVar(&logs, "logs", "", "write the functions' (and cognito-local's) log lines and metrics to `FILE` (default: show only a failed part's)")
+	fs.Var(&opts.Sync, "sync", "`MODE` auto: then run the user sync against moto_server when it is on PATH (else say how to get it); off: leave it out")
+	fs.Var(&opts.Triggers, "triggers", "`MODE` auto: then run a sign-up on cognito-local through the trigger bootstrap when both are there (else say what is missing); off: leave it out")
+	fs.StringVar(&opts.TriggerBootstrap, "trigger-bootstrap", demo.DefaultTriggerBootstrap, "trigger function bootstrap `FILE` built for this machine")
+	fs.StringVar(&opts.CognitoLocal, "cognito-local", demo.DefaultCognitoLocal, "the cognito-local package `DIR` (npm ci installs it)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, demoUsage)
 		fs.PrintDefaults()
@@ -85,31 +95,13 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	summary, err := demo.Run(ctx, opts, stdout)
+	report, err := demo.Run(ctx, opts, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitFailures
 	}
-	if !summary.OK() {
-		fmt.Fprintln(stderr, "demo: some events were not delivered as expected (see above)")
-		return exitFailures
-	}
-	return runDemoSyncStep(ctx, syncMode, stdout, stderr)
-}
-
-// runDemoSyncStep runs the user-sync step for demo's --sync and returns
-// the exit status.
-func runDemoSyncStep(ctx context.Context, mode demo.SyncMode, stdout, stderr io.Writer) int {
-	if mode == demo.SyncOff {
-		return exitOK
-	}
-	res, err := demo.Sync(ctx, stdout)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: user sync step: %v\n", err)
-		return exitFailures
-	}
-	if !res.OK() {
-		fmt.Fprintln(stderr, "demo: the user sync step did not send what it should (see above)")
+	if !report.OK() {
+		fmt.Fprintln(stderr, "demo: some parts did not deliver what they should (see the summary)")
 		return exitFailures
 	}
 	return exitOK

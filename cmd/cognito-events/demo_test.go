@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
-
-	"github.com/cognito-events/cognito-events/internal/demo"
 )
 
 // The demo's work is tested in internal/demo; these tests check what the
@@ -23,6 +19,7 @@ func TestDemoFlags(t *testing.T) {
 		{"help", []string{"demo", "--help"}, exitOK, "--templates"},
 		{"stray argument", []string{"demo", "extra"}, exitUsage, "unexpected arguments"},
 		{"bad --sync", []string{"demo", "--sync", "sometimes"}, exitUsage, `"sometimes": want auto or off`},
+		{"bad --triggers", []string{"demo", "--triggers", "on"}, exitUsage, `"on": want auto or off`},
 		{"no templates", []string{"demo", "--templates", missing}, exitFailures, "run make synth"},
 		{"no bootstrap", []string{"demo", "--templates", "../../internal/demo/testdata/demo", "--fixtures", "../../testdata/envelopes", "--bootstrap", missing}, exitFailures, "make demo"},
 		{"demo-triggers help", []string{"demo-triggers", "--help"}, exitOK, "--trigger-bootstrap"},
@@ -35,12 +32,5 @@ func TestDemoFlags(t *testing.T) {
 				t.Fatalf("exit %d, stderr:\n%s\nwant %d and %q", code, errOut, tt.code, tt.want)
 			}
 		})
-	}
-}
-
-func TestDemoSyncOff(t *testing.T) {
-	var out, errOut bytes.Buffer
-	if code := runDemoSyncStep(context.Background(), demo.SyncOff, &out, &errOut); code != exitOK || out.Len() != 0 {
-		t.Errorf("--sync off: exit %d, output %q; want 0 and nothing", code, out.String())
 	}
 }

@@ -27,9 +27,14 @@ type Options struct {
 	Templates string
 	Bootstrap string
 	Fixtures  string
-	// Logs receives the forwarders' own log lines and metrics; nil keeps
-	// them, and shows a failed route's last lines.
+	// Logs receives the functions' (and cognito-local's) own output; nil
+	// keeps it, and shows a failed part's last lines.
 	Logs io.Writer
+	// Sync and Triggers say whether Run runs the user-sync and the
+	// triggers steps after the routes ("" is Off).
+	Sync, Triggers Mode
+	// TriggerBootstrap and CognitoLocal are what the triggers step runs.
+	TriggerBootstrap, CognitoLocal string
 }
 
 // RouteCount is one route's line of the summary.
@@ -74,9 +79,11 @@ type Fixture struct {
 	Region string
 }
 
-// demo runs the demo and prints to stdout. An error means it could not
-// run at all; the summary says how the events fared.
-func Run(ctx context.Context, opts Options, stdout io.Writer) (Summary, error) {
+// Routes runs the routes part of the demo (the fixtures through each
+// route's rule and forwarder) and prints each event to stdout, not the
+// summary. An error means it could not run at all; the summary says how the
+// events fared.
+func Routes(ctx context.Context, opts Options, stdout io.Writer) (Summary, error) {
 	routes, err := demoRoutes(opts.Templates)
 	if err != nil {
 		return Summary{}, err
@@ -133,7 +140,6 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) (Summary, error) {
 			return summary, err
 		}
 	}
-	demoPrintSummary(out, summary)
 	return summary, nil
 }
 
@@ -153,8 +159,8 @@ func demoCheckSink(c *RouteCount, sink *cesink.Receiver) {
 	}
 }
 
-func demoPrintSummary(w io.Writer, s Summary) {
-	fmt.Fprintf(w, "\nSummary (%d events replayed):\n", s.Events)
+// writeRouteTable writes one line per route and each route's problems.
+func writeRouteTable(w io.Writer, s Summary) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "route\tregion\trule state\tmatched\tdelivered\tskipped\tfailed\tsink received")
 	for _, c := range s.Routes {

@@ -42,16 +42,16 @@ func repoFile(parts ...string) string {
 	return filepath.Join(append([]string{"..", ".."}, parts...)...)
 }
 
-// runDemo runs the demo's routes part as the command does: ok is true when
+// runDemo runs the demo with its steps off as the command does: ok is true when
 // the command would exit 0; errText is what it would print on stderr.
 func runDemo(tb testing.TB, opts Options) (ok bool, out, errText string) {
 	tb.Helper()
 	var buf bytes.Buffer
-	s, err := Run(context.Background(), opts, &buf)
+	rep, err := Run(context.Background(), opts, &buf)
 	if err != nil {
 		return false, buf.String(), err.Error()
 	}
-	return s.OK(), buf.String(), ""
+	return rep.OK(), buf.String(), ""
 }
 
 // assertNoProcess fails unless no live process runs the executable path.
@@ -94,7 +94,7 @@ func expectedIDs(tb testing.TB, names ...string) []string {
 func TestDemo(t *testing.T) {
 	boot := demoBootstrap(t)
 	var out bytes.Buffer
-	s, err := Run(context.Background(), Options{Templates: demoTemplates, Bootstrap: boot, Fixtures: repoFile("testdata", "envelopes")}, &out)
+	s, err := Routes(context.Background(), Options{Templates: demoTemplates, Bootstrap: boot, Fixtures: repoFile("testdata", "envelopes")}, &out)
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
@@ -184,7 +184,7 @@ func TestDemoOutput(t *testing.T) {
 			`(?m)^buffered\s+us-east-1\s+ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS\s+5\s+4\s+1\s+0\s+4\s*$`,
 			`(?m)^direct\s+us-east-1\s+ENABLED\s+3\s+3\s+0\s+0\s+3\s*$`,
 			`The demo sends every route to it`,
-			`Summary \(\d+ events replayed\)`,
+			`(?m)^Routes \(\d+ events replayed\):$`,
 		} {
 			if !regexp.MustCompile(re).MatchString(out) {
 				t.Errorf("output does not match %s:\n%s", re, out)
@@ -253,7 +253,7 @@ func TestDemoOutput(t *testing.T) {
 		// testdata/records: four us-west-2 files, one a page of three
 		// records (AdminEnableUser, RespondToAuthChallenge and one more).
 		for _, re := range []string{
-			`Summary \(6 events replayed\)`,
+			`(?m)^Routes \(6 events replayed\):$`,
 			`(?m)^buffered\s+us-west-2\s+\S+\s+1\s+1\s+0\s+0\s+1\s*$`,
 			`(?m)^direct\s+us-west-2\s+\S+\s+1\s+1\s+0\s+0\s+1\s*$`,
 			`(?m)^   AdminCreateUser\.json\s+delivered 72e8c128-f245-460c-8b81-48bd86d6face$`,

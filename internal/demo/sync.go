@@ -29,27 +29,28 @@ import (
 	"github.com/cognito-events/cognito-events/internal/usersync"
 )
 
-// SyncMode is the value of demo's --sync flag.
-type SyncMode string
+// Mode is the value of demo's --sync and --triggers flags.
+type Mode string
 
 // The --sync values.
 const (
-	// SyncAuto runs the sync step when moto_server is on PATH and
+	// Auto runs the step when what it needs is there (moto_server on
+	// PATH; cognito-local and the trigger bootstrap) and
 	// otherwise says how to get it.
-	SyncAuto SyncMode = "auto"
-	// SyncOff leaves the step out.
-	SyncOff SyncMode = "off"
+	Auto Mode = "auto"
+	// Off leaves the step out.
+	Off Mode = "off"
 )
 
-func (m *SyncMode) String() string { return string(*m) }
+func (m *Mode) String() string { return string(*m) }
 
-func (m *SyncMode) Set(s string) error {
-	switch v := SyncMode(s); v {
-	case SyncAuto, SyncOff:
+func (m *Mode) Set(s string) error {
+	switch v := Mode(s); v {
+	case Auto, Off:
 		*m = v
 		return nil
 	}
-	return fmt.Errorf("%q: want %s or %s", s, SyncAuto, SyncOff)
+	return fmt.Errorf("%q: want %s or %s", s, Auto, Off)
 }
 
 // demoSyncRate is the sync's request ceiling in the demo: moto never
@@ -175,7 +176,6 @@ func Sync(ctx context.Context, stdout io.Writer) (SyncResult, error) {
 	if err := run("third pass: nothing changed", map[events.UserChangeKind]int{}); err != nil {
 		return res, err
 	}
-	demoSyncSummary(out, res)
 	return res, nil
 }
 
@@ -239,8 +239,8 @@ func (r *recordingSender) Send(ctx context.Context, ev *events.Event) (int, erro
 	return n, err
 }
 
-func demoSyncSummary(w io.Writer, r SyncResult) {
-	fmt.Fprintln(w, "\nUser sync summary:")
+// writeSyncTable writes one line per pass and each pass's problem.
+func writeSyncTable(w io.Writer, r SyncResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "pass\tusers\tcreated\tupdated\tdeleted\tdelivered\tfailed\tsink received")
 	for i, p := range r.Passes {

@@ -93,18 +93,18 @@ func TestDemoSyncWithoutMoto(t *testing.T) {
 func TestDemoSyncFlag(t *testing.T) {
 	tests := []struct {
 		value string
-		want  SyncMode
+		want  Mode
 		ok    bool
 	}{
-		{"auto", SyncAuto, true},
-		{"off", SyncOff, true},
+		{"auto", Auto, true},
+		{"off", Off, true},
 		{"on", "", false},
 		{"", "", false},
 		{"OFF", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
-			var m SyncMode
+			var m Mode
 			err := m.Set(tt.value)
 			if (err == nil) != tt.ok || m != tt.want {
 				t.Fatalf("Set(%q) = %v, mode %q; want ok %v, mode %q", tt.value, err, m, tt.ok, tt.want)

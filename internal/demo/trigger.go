@@ -39,25 +39,78 @@ type TriggerOptions struct {
 	Logs                                      io.Writer
 }
 
-// Triggers runs the flow and prints the summary; the error says
-// what did not add up.
+// TriggerResult is what the triggers step did.
+type TriggerResult struct {
+	// Invocations are the trigger sources cognito-local called, in order.
+	Invocations       []string
+	FailedInvocations int
+	Queued            int // events the trigger function queued
+	ForwarderFailures int // queued events the forwarder failed on
+	Received          int // by the local sink
+}
+
+// Problem says what did not add up, or "".
+func (r TriggerResult) Problem() string {
+	switch {
+	case len(r.Invocations) == 0:
+		return "cognito-local called no trigger"
+	case r.FailedInvocations > 0:
+		return fmt.Sprintf("%d trigger invocations failed", r.FailedInvocations)
+	case r.Queued != len(r.Invocations):
+		return fmt.Sprintf("%d invocations queued %d events", len(r.Invocations), r.Queued)
+	case r.ForwarderFailures > 0:
+		return fmt.Sprintf("the forwarder failed on %d events", r.ForwarderFailures)
+	case r.Received != r.Queued:
+		return fmt.Sprintf("the sink received %d of %d events", r.Received, r.Queued)
+	}
+	return ""
+}
+
+// writeTriggerLines writes the step's counts, one per line.
+func writeTriggerLines(w io.Writer, r TriggerResult) {
+	fmt.Fprintf(w, "   trigger invocations  %d (%s), %d failed\n", len(r.Invocations), strings.Join(r.Invocations, ", "), r.FailedInvocations)
+	fmt.Fprintf(w, "   queued               %d\n", r.Queued)
+	fmt.Fprintf(w, "   forwarder failures   %d\n", r.ForwarderFailures)
+	fmt.Fprintf(w, "   received by the sink %d\n", r.Received)
+}
+
+// Triggers runs the flow and prints the summary, as "cognito-events
+// demo-triggers" does; the error says what did not add up.
 func Triggers(ctx context.Context, o TriggerOptions, out io.Writer) error {
+	r, err := RunTriggers(ctx, o, out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n== summary (triggers)\n")
+	writeTriggerLines(out, r)
+	if p := r.Problem(); p != "" {
+		return errors.New(p)
+	}
+	return nil
+}
+
+// RunTriggers runs the flow: a sign-up on cognito-local through the trigger
+// bootstrap, then the forwarder with the queued events. It prints each step
+// and what the sink receives, not a summary; the error means the flow could
+// not run, the result says how it fared.
+func RunTriggers(ctx context.Context, o TriggerOptions, out io.Writer) (TriggerResult, error) {
+	var res TriggerResult
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	for _, p := range []string{o.TriggerBootstrap, o.Bootstrap} {
 		if _, err := os.Stat(p); err != nil {
-			return fmt.Errorf("finding the bootstrap: %w (make demo builds it)", err)
+			return res, fmt.Errorf("finding the bootstrap: %w (make demo builds it)", err)
 		}
 	}
 	receiver := cesink.New(cesink.Options{Out: out})
 	sinkURL, err := demoServe(ctx, receiver)
 	if err != nil {
-		return err
+		return res, err
 	}
 	queue := &demoQueue{}
 	queueURL, err := demoServe(ctx, queue)
 	if err != nil {
-		return err
+		return res, err
 	}
 	trig, err := lambdaruntime.Start(ctx, lambdaruntime.FunctionOptions{
 		Server: lambdaruntime.Options{FunctionARN: demoTriggerARN, Timeout: 5 * time.Second},
@@ -69,57 +122,41 @@ func Triggers(ctx context.Context, o TriggerOptions, out io.Writer) error {
 		})},
 	})
 	if err != nil {
-		return fmt.Errorf("starting the trigger function: %w", err)
+		return res, fmt.Errorf("starting the trigger function: %w", err)
 	}
 	defer trig.Close()
 	front := &countingInvoker{fn: trig}
 	invokeURL, err := demoServe(ctx, lambdaruntime.NewInvokeAPI(map[string]lambdaruntime.Invoker{demoTriggerFunction: front}))
 	if err != nil {
-		return err
+		return res, err
 	}
 	work, err := os.MkdirTemp("", "cognito-events-demo-triggers-")
 	if err != nil {
-		return fmt.Errorf("creating cognito-local's directory: %w", err)
+		return res, fmt.Errorf("creating cognito-local's directory: %w", err)
 	}
 	defer os.RemoveAll(work)
 	cl, err := startCognitoLocal(ctx, o.CognitoLocal, work, invokeURL, demoTriggerFunction, demoTriggers, o.Logs)
 	if err != nil {
-		return err
+		return res, err
 	}
 	defer cl.Stop()
 
 	fmt.Fprintf(out, "\n== triggers: cognito-local at %s calls the trigger bootstrap for %s\n", cl.URL, strings.Join(demoTriggers, ", "))
 	if err := demoSignUpFlow(ctx, cl.URL, out); err != nil {
-		return err
+		return res, err
 	}
-	sources, failedInvocations := front.invoked()
+	res.Invocations, res.FailedInvocations = front.invoked()
 	bodies := queue.drain()
-	fmt.Fprintf(out, "   the trigger function answered %d invocations and queued %d events\n", len(sources), len(bodies))
+	res.Queued = len(bodies)
+	fmt.Fprintf(out, "   the trigger function answered %d invocations and queued %d events\n", len(res.Invocations), len(bodies))
 
 	fmt.Fprintf(out, "\n== forwarder (FORWARDER_INPUT=sqs-cloudevents) invoked with the queued events as SQS batches, delivering to the local sink:\n")
-	batchFailures, err := demoForward(ctx, o, bodies, sinkURL)
+	res.ForwarderFailures, err = demoForward(ctx, o, bodies, sinkURL)
 	if err != nil {
-		return err
+		return res, err
 	}
-	received := receiver.Count()
-	fmt.Fprintf(out, "\n== summary (triggers)\n")
-	fmt.Fprintf(out, "   trigger invocations  %d (%s), %d failed\n", len(sources), strings.Join(sources, ", "), failedInvocations)
-	fmt.Fprintf(out, "   queued               %d\n", len(bodies))
-	fmt.Fprintf(out, "   forwarder failures   %d\n", batchFailures)
-	fmt.Fprintf(out, "   received by the sink %d\n", received)
-	switch {
-	case len(sources) == 0:
-		return errors.New("cognito-local called no trigger")
-	case failedInvocations > 0:
-		return fmt.Errorf("%d trigger invocations failed", failedInvocations)
-	case len(bodies) != len(sources):
-		return fmt.Errorf("%d invocations queued %d events", len(sources), len(bodies))
-	case batchFailures > 0:
-		return fmt.Errorf("the forwarder failed on %d events", batchFailures)
-	case received != len(bodies):
-		return fmt.Errorf("the sink received %d of %d events", received, len(bodies))
-	}
-	return nil
+	res.Received = receiver.Count()
+	return res, nil
 }
 
 // demoEnv is a function's environment: vars and what Lambda sets.
