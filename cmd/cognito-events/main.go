@@ -29,6 +29,7 @@ Commands:
   replay           send records through a route's rule pattern and forwarder
   backfill         recover a route's events from CloudTrail LookupEvents and deliver them
   sync             send one CloudEvent per change to a user pool's users since the last run
+  logs             print what the deployed functions logged, one line per event
   attach-triggers  point an existing user pool's triggers at a triggers route's function, every other setting kept
   detach-triggers  remove the triggers that call a triggers route's function from a user pool, every other setting kept
   demo-triggers    run a sign-up on cognito-local through the real trigger function and forwarder
@@ -78,6 +79,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runBackfill(args[1:], stdout, stderr)
 	case "sync":
 		return runSync(args[1:], stdout, stderr)
+	case "logs":
+		return runLogs(args[1:], stdout, stderr)
 	case "attach-triggers":
 		return runAttach(args[1:], stdout, stderr)
 	case "detach-triggers":
