@@ -127,6 +127,7 @@ func NewCognitoEventsStack(scope constructs.Construct, id string, props *StackPr
 			return nil, err
 		}
 	}
+	newOperations(stack, cfg) // the dashboard and saved queries: operations.go
 	return stack, nil
 }
 

@@ -24,6 +24,10 @@ import (
 // UserAgent is sent by the HTTP sink.
 const UserAgent = "cognito-events-forwarder"
 
+// EnvFunctionName is set by Lambda: the function's name, the FunctionName
+// dimension of its metrics.
+const EnvFunctionName = "AWS_LAMBDA_FUNCTION_NAME"
+
 // Reserve is the time kept before the invocation's deadline so a failure
 // can still be logged and returned.
 const Reserve = delivery.Reserve
@@ -97,7 +101,7 @@ func New(ctx context.Context, cfg config.Config, deps Deps) (*handler.Handler, e
 			RetryMaxAttempts: cfg.RetryMaxAttempts,
 		}.Policy(),
 		Log:      deps.Log,
-		Metrics:  emf.New(deps.Metrics, nil),
+		Metrics:  emf.New(deps.Metrics, nil).WithFunction(getenv(EnvFunctionName)),
 		Enricher: enricher,
 		// sqs-cloudevents: only the route's pools (the stack sets them).
 		AllowedSources: cfg.AllowedSources,

@@ -14,6 +14,10 @@ const Namespace = "cognito-events"
 const (
 	DimSinkKind = "SinkKind"
 	DimOutcome  = "Outcome"
+	// DimFunctionName is the second dimension set, alone: the function's
+	// name (AWS_LAMBDA_FUNCTION_NAME), so the stack's dashboard shows each
+	// route's metrics apart.
+	DimFunctionName = "FunctionName"
 
 	MetricDelivered       = "Delivered"
 	MetricFailed          = "Failed"
@@ -46,10 +50,13 @@ type Sample struct {
 // Recorder writes samples as CloudWatch Embedded Metric Format documents, one
 // JSON line each. It is safe for concurrent use.
 type Recorder struct {
-	w   io.Writer
-	now func() time.Time
-	mu  sync.Mutex
-	buf []byte
+	// function is the FunctionName dimension's value; empty leaves the
+	// dimension out.
+	function string
+	w        io.Writer
+	now      func() time.Time
+	mu       sync.Mutex
+	buf      []byte
 }
 
 // New returns a Recorder writing to w (os.Stdout in Lambda); now is the
@@ -59,6 +66,14 @@ func New(w io.Writer, now func() time.Time) *Recorder {
 		now = time.Now
 	}
 	return &Recorder{w: w, now: now}
+}
+
+// WithFunction adds the FunctionName dimension, alone, to every document:
+// the metrics are then also kept per function. An empty name changes
+// nothing.
+func (r *Recorder) WithFunction(name string) *Recorder {
+	r.function = name
+	return r
 }
 
 type metricDef struct {
@@ -81,6 +96,7 @@ type metadata struct {
 type Document struct {
 	AWS             metadata `json:"_aws"`
 	SinkKind        string   `json:"SinkKind"`
+	FunctionName    string   `json:"FunctionName,omitempty"`
 	Outcome         string   `json:"Outcome"`
 	Delivered       int      `json:"Delivered"`
 	Failed          int      `json:"Failed"`
@@ -94,8 +110,9 @@ var (
 		{MetricDelivered, UnitCount}, {MetricFailed, UnitCount},
 		{MetricSkipped, UnitCount}, {MetricRetries, UnitCount},
 	}
-	allMetrics = append(countMetrics[:len(countMetrics):len(countMetrics)], metricDef{MetricDeliveryLatency, UnitMilliseconds})
-	dimensions = [][]string{{DimSinkKind, DimOutcome}}
+	allMetrics         = append(countMetrics[:len(countMetrics):len(countMetrics)], metricDef{MetricDeliveryLatency, UnitMilliseconds})
+	dimensions         = [][]string{{DimSinkKind, DimOutcome}}
+	functionDimensions = [][]string{{DimSinkKind, DimOutcome}, {DimFunctionName}}
 )
 
 // Record writes one document. A write error is returned; metrics never
@@ -110,12 +127,16 @@ func (r *Recorder) Record(s Sample) error {
 				Metrics:    countMetrics,
 			}},
 		},
-		SinkKind:  s.SinkKind,
-		Outcome:   s.Outcome,
-		Delivered: s.Delivered,
-		Failed:    s.Failed,
-		Skipped:   s.Skipped,
-		Retries:   s.Retries,
+		SinkKind:     s.SinkKind,
+		FunctionName: r.function,
+		Outcome:      s.Outcome,
+		Delivered:    s.Delivered,
+		Failed:       s.Failed,
+		Skipped:      s.Skipped,
+		Retries:      s.Retries,
+	}
+	if r.function != "" {
+		doc.AWS.CloudWatchMetrics[0].Dimensions = functionDimensions
 	}
 	if s.Sent {
 		ms := float64(s.Latency.Microseconds()) / 1000

@@ -69,3 +69,29 @@ func TestRecord(t *testing.T) {
 }
 
 func ptr(f float64) *float64 { return &f }
+
+// TestRecordWithFunction: with a function name, every document also
+// declares the FunctionName dimension set, alone, and carries its value;
+// the global documents do not.
+func TestRecordWithFunction(t *testing.T) {
+	var buf bytes.Buffer
+	r := New(&buf, nil).WithFunction("cognito-events-us-east-1-appclientsFunction")
+	if err := r.Record(Sample{SinkKind: "log", Outcome: "delivered", Delivered: 1, Sent: true, Latency: time.Millisecond}); err != nil {
+		t.Fatalf("Record: %v", err)
+	}
+	var doc Document
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	dims := doc.AWS.CloudWatchMetrics[0].Dimensions
+	if len(dims) != 2 || len(dims[1]) != 1 || dims[1][0] != DimFunctionName || doc.FunctionName != "cognito-events-us-east-1-appclientsFunction" {
+		t.Fatalf("dimensions %v, FunctionName %q", dims, doc.FunctionName)
+	}
+	buf.Reset()
+	if err := New(&buf, nil).WithFunction("").Record(Sample{SinkKind: "log", Outcome: "skipped", Skipped: 1}); err != nil {
+		t.Fatalf("Record: %v", err)
+	}
+	if bytes.Contains(buf.Bytes(), []byte(DimFunctionName)) {
+		t.Fatalf("an empty function name still added the dimension: %s", buf.String())
+	}
+}
