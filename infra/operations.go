@@ -89,7 +89,7 @@ func newOperations(stack awscdk.Stack, cfg *config.Config) {
 	}
 	for i, q := range insights.SavedQueries() {
 		awslogs.NewCfnQueryDefinition(stack, jsii.String(fmt.Sprintf("Query%d", i+1)), &awslogs.CfnQueryDefinitionProps{
-			Name:          jsii.String(*stack.StackName() + "/" + q.Name),
+			Name:          awscdk.Fn_Join(jsii.String(""), &[]*string{awscdk.Aws_STACK_NAME(), jsii.String("/" + q.Name)}),
 			QueryString:   jsii.String(q.Query),
 			LogGroupNames: &o.logGroups,
 		})

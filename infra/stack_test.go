@@ -110,6 +110,14 @@ func TestNoPhysicalNames(t *testing.T) {
 		if r.Type == "AWS::Lambda::EventInvokeConfig" || r.Type == "AWS::Lambda::Permission" || r.Type == "AWS::Lambda::EventSourceMapping" {
 			continue // FunctionName there references the function
 		}
+		if r.Type == "AWS::Logs::QueryDefinition" {
+			// Name is required; it must start with the stack's name, so
+			// two stacks never share one.
+			if b, _ := json.Marshal(r.Properties["Name"]); !strings.Contains(string(b), `{"Ref":"AWS::StackName"}`) {
+				t.Errorf("%s (%s) has a Name not made from the stack's name: %s", id, r.Type, b)
+			}
+			continue
+		}
 		for _, n := range names {
 			if v, ok := r.Properties[n]; ok {
 				t.Errorf("%s (%s) has a fixed %s: %v", id, r.Type, n, v)
