@@ -119,7 +119,7 @@ func NewRoute(scope constructs.Construct, id string, props *RouteProps) (*Route,
 	for i, p := range patterns {
 		id, desc := "Rule", fmt.Sprintf("cognito-events route %s: Cognito user-pool calls selected by %s", r.Name, strings.Join(r.Selection.Operations, ", "))
 		if p.Rules > 1 {
-			desc = fmt.Sprintf("cognito-events route %s: rule %d of %d (the pattern is split by operation): Cognito user-pool calls selected by %s", r.Name, p.Rule, p.Rules, strings.Join(r.Selection.Operations, ", "))
+			desc = fmt.Sprintf("cognito-events route %s: rule %d of %d (the pattern is split by operation or by where they carry the selected ids): Cognito user-pool calls selected by %s", r.Name, p.Rule, p.Rules, strings.Join(r.Selection.Operations, ", "))
 		}
 		if i > 0 {
 			id = fmt.Sprintf("Rule%d", i+1)

@@ -125,7 +125,8 @@ type Selection struct {
 	// events (detail-type "AWS Service Event via CloudTrail").
 	IncludeHostedUI bool `json:"includeHostedUI"`
 	// ClientIDs limits the rule to calls on these app clients, wherever
-	// the record carries the client id (ClientIDLocations).
+	// the record of each operation carries the client id
+	// (events.Operation.ClientIDPlaces).
 	ClientIDs []string `json:"clientIds"`
 	// Accounts limits the rule to events of these member accounts (the
 	// envelope's account); only with organization. Default: every account

@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"slices"
@@ -128,8 +129,8 @@ func TestParseInvalid(t *testing.T) {
 		{"only read-only selected", "", `{"selection": {"operations": ["DescribeUserPoolClient"]}}`, "set selection.includeReadOnly or selection.includeHostedUI"},
 		{"bad pool id", "", `{"selection": {"operations": ["users"], "userPoolIds": ["pool-1"]}}`, `selection.userPoolIds[0]: "pool-1" is not a user pool id`},
 		{"pool in other region", "", `{"selection": {"operations": ["users"], "userPoolIds": ["eu-west-1_AbCdEfGhI"]}}`, "is in eu-west-1, which is not in regions"},
-		{"pattern too long even split", "", `{"selection": {"operations": ["UpdateUserPoolClient"], "clientIds": ["1exampleclientid0123456789","2exampleclientid0123456789","3exampleclientid0123456789","4exampleclientid0123456789","5exampleclientid0123456789","6exampleclientid0123456789","7exampleclientid0123456789","8exampleclientid0123456789"]}}`,
-			"a rule for UpdateUserPoolClient alone would be"},
+		{"pattern too long even split", "", `{"selection": {"operations": ["UpdateUserPoolClient"], "clientIds": [` + longClientIDs(8) + `]}}`,
+			"a rule for UpdateUserPoolClient alone would be 3752 characters, 1704 more than EventBridge's default limit of 2048: its conditions make 4 alternatives; list at most 3 of the 8 client ids in selection.clientIds (5 fewer)"},
 		{"no sink kind", "", `{"sink": {}}`, "sink.kind: required"},
 		{"unknown sink kind", "", `{"sink": {"kind": "kafka"}}`, `sink.kind: unknown kind "kafka"`},
 		{"missing sink URL", "", `{"sink": {"kind": "http"}}`, `route "app-clients": sink.url: required for kind http`},
@@ -397,5 +398,32 @@ func TestTimeout(t *testing.T) {
 				t.Errorf("Timeout() = %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// longClientIDs returns n distinct client ids of 100 characters, as a JSON
+// list's inside.
+func longClientIDs(n int) string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%q", fmt.Sprintf("%d%s", i, strings.Repeat("x", 99)))
+	}
+	return strings.Join(ids, ",")
+}
+
+// TestTooLongAdviceWorks: following the advice of the too-long error (3
+// of the 8 client ids) gives a route that fits.
+func TestTooLongAdviceWorks(t *testing.T) {
+	input := patch(t, "", `{"selection": {"operations": ["UpdateUserPoolClient"], "clientIds": [`+longClientIDs(3)+`]}}`)
+	c, err := Parse([]byte(input))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	ps, err := c.Routes[0].Rules()
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("Rules: %d rules, %v", len(ps), err)
+	}
+	if input := patch(t, "", `{"selection": {"operations": ["UpdateUserPoolClient"], "clientIds": [`+longClientIDs(4)+`]}}`); func() error { _, err := Parse([]byte(input)); return err }() == nil {
+		t.Errorf("4 client ids fit, so the advice (at most 3) is not the largest that fits")
 	}
 }

@@ -107,7 +107,40 @@ func (r *Route) Rules() ([]*Pattern, error) {
 	if err != nil {
 		return nil, err
 	}
-	groups, err := r.conditions()
+	groups, err := r.idGroups(ops)
+	if err != nil {
+		return nil, err
+	}
+	if len(groups) == 1 {
+		return r.groupRules(groups[0], state, !groups[0].byID)
+	}
+	var rules []*Pattern
+	for _, g := range groups {
+		rs, err := r.groupRules(g, state, false)
+		if err != nil {
+			return nil, err
+		}
+		rules = append(rules, rs...)
+	}
+	why := fmt.Sprintf("the selected operations carry the user pool or client ids in %d different sets of places, so each set has its own rules testing only its places; no call matches two of them", len(groups))
+	for i, p := range rules {
+		p.Rule, p.Rules = i+1, len(rules)
+		if p.Split == "" {
+			p.Split = why
+		} else {
+			p.Split = why + "; " + p.Split
+		}
+	}
+	return rules, nil
+}
+
+// groupRules lays out the rules of one group of operations sharing their
+// id places. excludeOK allows the anything-but form, which also matches
+// operations the catalogue does not know: only without id filters, whose
+// places an unknown operation does not have.
+func (r *Route) groupRules(g opGroup, state string, excludeOK bool) ([]*Pattern, error) {
+	ops := g.ops
+	groups, err := r.conditions(g.pool, g.client)
 	if err != nil {
 		return nil, err
 	}
@@ -151,25 +184,28 @@ func (r *Route) Rules() ([]*Pattern, error) {
 	if n <= MaxPatternSize {
 		return []*Pattern{p}, nil
 	}
-	selected := make(map[string]bool, len(ops))
-	for _, op := range ops {
-		selected[op.Name] = true
-	}
-	api, service := len(p.DetailType) == 2 || p.DetailType[0] == events.DetailTypeAPICall, len(p.DetailType) == 2 || p.DetailType[0] == events.DetailTypeServiceEvent
-	var excluded []string
-	for _, op := range events.Operations() {
-		reaches := op.HostedUI && service || !op.HostedUI && api && (!op.ReadOnly || state != "ENABLED")
-		if reaches && !selected[op.Name] {
-			excluded = append(excluded, op.Name)
+	m := n
+	if excludeOK {
+		selected := make(map[string]bool, len(ops))
+		for _, op := range ops {
+			selected[op.Name] = true
 		}
-	}
-	p.EventName = nil
-	if len(excluded) > 0 {
-		p.EventName = []Value{{AnythingBut: excluded}}
-	}
-	m := len(p.JSON())
-	if m <= MaxPatternSize {
-		return []*Pattern{p}, nil
+		api, service := len(p.DetailType) == 2 || p.DetailType[0] == events.DetailTypeAPICall, len(p.DetailType) == 2 || p.DetailType[0] == events.DetailTypeServiceEvent
+		var excluded []string
+		for _, op := range events.Operations() {
+			reaches := op.HostedUI && service || !op.HostedUI && api && (!op.ReadOnly || state != "ENABLED")
+			if reaches && !selected[op.Name] {
+				excluded = append(excluded, op.Name)
+			}
+		}
+		p.EventName = nil
+		if len(excluded) > 0 {
+			p.EventName = []Value{{AnythingBut: excluded}}
+		}
+		m = len(p.JSON())
+		if m <= MaxPatternSize {
+			return []*Pattern{p}, nil
+		}
 	}
 
 	// Split: API calls first, then hosted-UI events, in catalogue order,
@@ -191,16 +227,23 @@ func (r *Route) Rules() ([]*Pattern, error) {
 			continue
 		}
 		if len(chunk) == 0 {
-			return nil, fmt.Errorf("selection: the event pattern would be %d characters listing the selected operations, or %d listing the others, more than EventBridge's default limit of %d, and a rule for %s alone would be %d: its conditions make %d alternatives; list fewer user pools or client ids, simplify selection.match, or set selection.includeFailed (which halves them)", n, m, MaxPatternSize, op.Name, len(build(try).JSON()), max(len(alts), 1))
+			return nil, r.tooLong(g, op, len(build(try).JSON()), max(len(alts), 1))
 		}
 		rules = append(rules, build(chunk))
 		chunk = []events.Operation{op}
-		if len(build(chunk).JSON()) > MaxPatternSize {
-			return nil, fmt.Errorf("selection: a rule for %s alone would be %d characters, more than EventBridge's default limit of %d: its conditions make %d alternatives; list fewer user pools or client ids, simplify selection.match, or set selection.includeFailed (which halves them)", op.Name, len(build(chunk).JSON()), MaxPatternSize, max(len(alts), 1))
+		if size := len(build(chunk).JSON()); size > MaxPatternSize {
+			return nil, r.tooLong(g, op, size, max(len(alts), 1))
 		}
 	}
 	rules = append(rules, build(chunk))
-	why := fmt.Sprintf("the route's pattern would be %d characters listing its %d operations (%d listing the others), more than EventBridge's limit of %d, so its operations are split over %d rules with the same conditions; no call matches two of them", n, len(ops), m, MaxPatternSize, len(rules))
+	if len(rules) == 1 {
+		return rules, nil
+	}
+	why := fmt.Sprintf("the route's pattern would be %d characters listing its %d operations", n, len(ops))
+	if excludeOK {
+		why += fmt.Sprintf(" (%d listing the others)", m)
+	}
+	why += fmt.Sprintf(", more than EventBridge's limit of %d, so its operations are split over %d rules with the same conditions; no call matches two of them", MaxPatternSize, len(rules))
 	for i, p := range rules {
 		p.Rule, p.Rules, p.Split = i+1, len(rules), why
 	}

@@ -17,20 +17,6 @@ import (
 // pattern: each condition is a list of alternatives (terms), the pattern
 // their AND; pattern.go lays them out under EventBridge's limits.
 
-// ClientIDLocations are the places of a CloudTrail record of a user pool
-// that carry an app client id, as the normaliser reads them (events'
-// hints): the request, the response of CreateUserPoolClient and
-// UpdateUserPoolClient (where CreateUserPoolClient first reveals the id),
-// and the hosted-UI and managed-login events' additionalEventData (an
-// array in requestParameters.client_id). selection.clientIds matches the
-// id at any of them.
-var ClientIDLocations = [][]string{
-	{"requestParameters", "clientId"},
-	{"responseElements", "userPoolClient", "clientId"},
-	{"additionalEventData", "clientId"},
-	{"additionalEventData", "requestParameters", "client_id"},
-}
-
 // MaxAlternatives caps the alternatives of a route's conditions, ORed
 // under "$or" (or over several rules), before they are laid out: a bound
 // on the work and on the pattern size, which EventBridge caps at
@@ -67,7 +53,10 @@ func stringList(ss []string) json.RawMessage {
 // conditions are the route's selection less its operations, each a list
 // of alternatives: the failed-call filter, the pool filter, the client-id
 // filter and selection.match, in that order.
-func (r *Route) conditions() ([][]term, error) {
+// The pool and client filters test only the places given: those where the
+// rule's operations carry the ids (events.Operation.PoolIDPlaces and
+// ClientIDPlaces, grouped by idGroups).
+func (r *Route) conditions(poolPlaces, clientPlaces []events.Place) ([][]term, error) {
 	sel := r.Selection
 	var groups [][]term
 	if !sel.IncludeFailed {
@@ -77,10 +66,11 @@ func (r *Route) conditions() ([][]term, error) {
 		})
 	}
 	if ids := sel.UserPoolIDs; len(ids) > 0 {
-		groups = append(groups, []term{
-			{{path: []string{"requestParameters", "userPoolId"}, list: stringList(ids), origin: "selection.userPoolIds"}},
-			{{path: []string{"additionalEventData", "userPoolId"}, list: stringList(ids), origin: "selection.userPoolIds"}},
-		})
+		var g []term
+		for _, loc := range poolPlaces {
+			g = append(g, term{{path: loc, list: stringList(ids), origin: "selection.userPoolIds"}})
+		}
+		groups = append(groups, g)
 	}
 	if ids := sel.ClientIDs; len(ids) > 0 {
 		for i, id := range ids {
@@ -89,7 +79,7 @@ func (r *Route) conditions() ([][]term, error) {
 			}
 		}
 		var g []term
-		for _, loc := range ClientIDLocations {
+		for _, loc := range clientPlaces {
 			g = append(g, term{{path: loc, list: stringList(ids), origin: "selection.clientIds"}})
 		}
 		groups = append(groups, g)

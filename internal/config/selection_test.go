@@ -59,8 +59,8 @@ func TestSelectionErrors(t *testing.T) {
 			`selection.match.requestParameters.clientId: detail.requestParameters.clientId is already tested by selection.clientIds`},
 		{"bad client id", `{"selection": {"operations": ["app-clients"], "clientIds": ["a b"]}}`,
 			`selection.clientIds[0]: "a b" is not an app client id`},
-		{"too many alternatives", `{"selection": {"operations": ["app-clients"], "clientIds": ["a"], "userPoolIds": ["us-east-1_AAAAAAAAA"], "match": {"$or": [{"userAgent": ["1"]}, {"userAgent": ["2"]}, {"userAgent": ["3"]}, {"userAgent": ["4"]}, {"userAgent": ["5"]}]}}}`,
-			`expand to 80 alternatives (16 × 5), more than 64`},
+		{"too many alternatives", `{"selection": {"operations": ["app-clients"], "clientIds": ["a"], "userPoolIds": ["us-east-1_AAAAAAAAA"], "match": {"$or": [{"userAgent": ["1"]}, {"userAgent": ["2"]}, {"userAgent": ["3"]}, {"userAgent": ["4"]}, {"userAgent": ["5"]}, {"userAgent": ["6"]}, {"userAgent": ["7"]}, {"userAgent": ["8"]}, {"userAgent": ["9"]}, {"userAgent": ["10"]}, {"userAgent": ["11"]}, {"userAgent": ["12"]}, {"userAgent": ["13"]}, {"userAgent": ["14"]}, {"userAgent": ["15"]}, {"userAgent": ["16"]}, {"userAgent": ["17"]}]}}}`,
+			`expand to 68 alternatives (4 × 17), more than 64`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
