@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 
+	"github.com/cognito-events/cognito-events/internal/emulator/moto"
 	"github.com/cognito-events/cognito-events/internal/forwarder/fwtest"
 	"github.com/cognito-events/cognito-events/internal/lambdaruntime"
 	"github.com/cognito-events/cognito-events/internal/lambdaruntime/lambdatest"
@@ -29,7 +31,12 @@ func bootstrap(tb testing.TB) string {
 	return lambdatest.Build(tb, ".")
 }
 
-func TestMain(m *testing.M) { lambdatest.Main(m) }
+func TestMain(m *testing.M) {
+	code := m.Run()
+	moto.StopShared()
+	lambdatest.Cleanup()
+	os.Exit(code)
+}
 
 // startBootstrap runs the bootstrap under a local Runtime API with env
 // only (no inherited environment) and stops it at cleanup.

@@ -105,11 +105,18 @@ func NewSink(ctx context.Context, s *sink.Settings, getenv func(string) string, 
 			if err != nil {
 				return nil, err
 			}
+			// The secret or parameter is read in its own region (that
+			// of its ARN), which may not be the function's.
+			region := ac.Region
+			if r := sink.ResourceRegion(ref); r != "" {
+				region = r
+			}
 			r := secret.Reader{
 				SecretsManager: secretsmanager.NewFromConfig(ac, func(o *secretsmanager.Options) {
 					o.BaseEndpoint = lambdafn.Endpoint(getenv, lambdafn.ServiceSecretsManager)
+					o.Region = region
 				}),
-				SSM: &secret.SSM{Endpoint: aws.ToString(lambdafn.Endpoint(getenv, lambdafn.ServiceSSM)), Region: ac.Region, Credentials: ac.Credentials},
+				SSM: &secret.SSM{Endpoint: aws.ToString(lambdafn.Endpoint(getenv, lambdafn.ServiceSSM)), Region: region, Credentials: ac.Credentials},
 			}
 			return r.Read(ctx, ref)
 		},

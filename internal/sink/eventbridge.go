@@ -97,6 +97,7 @@ func newEventBridge(_ context.Context, s *Settings, d Deps) (Sink, error) {
 		Client: eventbridge.NewFromConfig(ac, func(o *eventbridge.Options) {
 			o.Retryer = noRetry
 			o.BaseEndpoint = endpoint
+			o.Region = regionFor(s.EventBridge.Bus, ac.Region)
 		}),
 		Bus:        s.EventBridge.Bus,
 		Source:     s.EventBridge.Source,

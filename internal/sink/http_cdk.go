@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -49,7 +50,8 @@ type AuthKeys struct {
 	Scopes []string `json:"scopes"`
 	// SigV4Service is the signing name: execute-api (default) or lambda.
 	SigV4Service string `json:"sigv4Service"`
-	// SigV4Region is the signing region. Default: the stack's region.
+	// SigV4Region is the signing region. Default: the region of
+	// InvokeARN.
 	SigV4Region string `json:"sigv4Region"`
 	// InvokeARN is what the function may invoke with SigV4: an execute-api
 	// ARN (arn:aws:execute-api:region:account:api-id/stage/METHOD/path) or a
@@ -254,7 +256,9 @@ func httpEnvironment(d *Declaration, set func(name, value string)) {
 	set(EnvOAuth2TokenURL, d.Auth.TokenURL)
 	set(EnvOAuth2Scopes, strings.Join(d.Auth.Scopes, " "))
 	set(EnvSigV4Service, d.Auth.SigV4Service)
-	set(EnvSigV4Region, d.Auth.SigV4Region)
+	// A SigV4 target is signed for its own region: that of its invoke
+	// ARN unless sigv4Region says otherwise.
+	set(EnvSigV4Region, cmp.Or(d.Auth.SigV4Region, ResourceRegion(d.Auth.InvokeARN)))
 }
 
 // httpStatements grant invoking a SigV4 target and reading the credential

@@ -69,6 +69,7 @@ func newSNS(_ context.Context, s *Settings, d Deps) (Sink, error) {
 		Client: sns.NewFromConfig(ac, func(o *sns.Options) {
 			o.Retryer = noRetry
 			o.BaseEndpoint = endpoint
+			o.Region = regionFor(s.SNS.TopicARN, ac.Region)
 		}),
 		TopicARN: s.SNS.TopicARN,
 		FIFO:     s.SNS.IsFIFO(),

@@ -72,6 +72,7 @@ func newSQS(_ context.Context, s *Settings, d Deps) (Sink, error) {
 		Client: sqs.NewFromConfig(ac, func(o *sqs.Options) {
 			o.Retryer = noRetry
 			o.BaseEndpoint = endpoint
+			o.Region = regionFor(s.SQS.QueueURL, ac.Region)
 		}),
 		QueueURL: s.SQS.QueueURL,
 		FIFO:     s.SQS.IsFIFO(),
