@@ -15,7 +15,7 @@ func TestPatternsRefusesCron(t *testing.T) {
 		cfg := `{"app": "x", "context": {"cognito-events": {"regions": ["us-east-1"], "routes": [
 		  {"name": "users", "selection": {"operations": ["users"]}, "sink": {"kind": "http", "url": "https://example.com/hook"}},
 		  {"name": "nightly", "selection": {"userPoolIds": ["us-east-1_AAAAAAAAA"]}, "sink": {"kind": "http", "url": "https://example.com/hook"},
-		   "sync": {"schedule": "` + schedule + `"}}]}}}`
+		   "sync": {"schedule": "` + schedule + `", "timeoutSeconds": 60}}]}}}`
 		f := filepath.Join(t.TempDir(), "cdk.json")
 		if err := os.WriteFile(f, []byte(cfg), 0o600); err != nil {
 			t.Fatal(err)
