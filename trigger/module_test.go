@@ -145,6 +145,7 @@ func TestWrappedModule(t *testing.T) {
 			start := time.Now()
 			resp, err := f.Invoke(context.Background(), payload)
 			took := time.Since(start)
+			t.Logf("%s: answered %v after the invocation began", tc.mode, took)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("Invoke error %v, want the handler's %q", err, tc.wantErr)

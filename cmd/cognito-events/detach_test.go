@@ -197,3 +197,20 @@ func TestAttachPlanMoto(t *testing.T) {
 		t.Errorf("a pool whose plan is not given is refused: %v", err)
 	}
 }
+
+// TestAttachPlanDriftFake: on the drift fake, a Lite pool with
+// PreTokenGeneration is refused before anything is written.
+func TestAttachPlanDriftFake(t *testing.T) {
+	api := &driftingPool{pool: types.UserPoolType{Id: aws.String(testPoolARN), Name: aws.String("p"), UserPoolTier: types.UserPoolTierTypeLite}}
+	err := attach(context.Background(), api, attachOptions{PoolID: testPoolARN, FunctionARN: testFnARN, Triggers: []config.Trigger{"PreSignUp", "PreTokenGeneration"}}, &bytes.Buffer{})
+	if !errors.Is(err, ErrFeaturePlan) || api.updated {
+		t.Fatalf("attach = %v (updated %v), want ErrFeaturePlan and nothing written", err, api.updated)
+	}
+	api.pool.UserPoolTier = types.UserPoolTierTypePlus
+	api.updated = false
+	var out bytes.Buffer
+	if err := attach(context.Background(), api, attachOptions{PoolID: testPoolARN, FunctionARN: testFnARN, Triggers: []config.Trigger{"PreTokenGeneration"}, DryRun: true}, &out); err != nil ||
+		!strings.Contains(out.String(), "feature plan PLUS") {
+		t.Fatalf("attach on Plus = %v, stdout %s", err, &out)
+	}
+}
