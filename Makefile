@@ -11,7 +11,9 @@ export CDK_DISABLE_VERSION_CHECK := 1
 .PHONY: test build bench fuzz lint clean
 
 ## test: run every test (unit, golden, schema, fuzz seeds, CDK assertions).
-test:
+## It first installs the test-only emulators (tools/emulators: cognito-local)
+## with install scripts off.
+test: emulators
 	$(GO) vet ./...
 	$(GO) test -count=1 ./... ./testdata
 
@@ -63,6 +65,17 @@ $(CDK): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+## emulators: the test-only npm packages (tools/emulators/package.json:
+## cognito-local), installed with install scripts off by make test, make
+## demo and .ci/run; make synth and deploy never install them, so the
+## deployer's machine runs no code of theirs.
+EMULATORS := tools/emulators/node_modules/cognito-local/package.json
+.PHONY: emulators
+emulators: $(EMULATORS)
+$(EMULATORS): tools/emulators/package.json tools/emulators/package-lock.json
+	cd tools/emulators && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
 synth: build $(CDK)
 	$(CDK) synth $(CDK_FLAGS) --quiet $(CDK_ARGS)
 
@@ -85,17 +98,17 @@ clean:
 ## docs/demo.md) replays testdata/envelopes through the synthesized rules
 ## into the real forwarder bootstrap and a local CloudEvents sink; with
 ## moto_server on PATH, runs two user-sync passes against a pool on moto
-## (otherwise it says how to get moto); when npm ci has installed
-## cognito-local, runs a real sign-up on cognito-local through the trigger
+## (otherwise it says how to get moto); with cognito-local (make emulators
+## installs it, scripts off), runs a real sign-up on cognito-local through the trigger
 ## and forwarder bootstraps (docs/triggers.md); and ends with one summary of
 ## all three parts.
 DEMO_DIR := build/demo
 .PHONY: demo
-demo: synth
+demo: synth emulators
 	CGO_ENABLED=0 GOOS=$$($(GO) env GOHOSTOS) GOARCH=$$($(GO) env GOHOSTARCH) $(GO) build -tags lambda.norpc -trimpath \
 		-ldflags '-s -w' -o $(DEMO_DIR)/forwarder/bootstrap ./functions/forwarder
 	CGO_ENABLED=0 GOOS=$$($(GO) env GOHOSTOS) GOARCH=$$($(GO) env GOHOSTARCH) $(GO) build -tags lambda.norpc -trimpath \
 		-ldflags '-s -w' -o $(DEMO_DIR)/trigger/bootstrap ./functions/trigger
 	GOOS=$$($(GO) env GOHOSTOS) GOARCH=$$($(GO) env GOHOSTARCH) $(GO) build -o $(DEMO_DIR)/cognito-events ./cmd/cognito-events
 	$(DEMO_DIR)/cognito-events demo --templates cdk.out --bootstrap $(DEMO_DIR)/forwarder/bootstrap --fixtures testdata/envelopes \
-		--trigger-bootstrap $(DEMO_DIR)/trigger/bootstrap --cognito-local node_modules/cognito-local
+		--trigger-bootstrap $(DEMO_DIR)/trigger/bootstrap --cognito-local tools/emulators/node_modules/cognito-local

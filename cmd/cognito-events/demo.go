@@ -42,7 +42,7 @@ UserDeleted) and once more (nothing), and stops moto. Without moto_server
 it says how to install it and leaves the step out.
 
 Then, with --triggers auto (the default), when cognito-local is installed
-(npm ci), node is on PATH and the trigger bootstrap is built, the triggers:
+(make emulators), node is on PATH and the trigger bootstrap is built, the triggers:
 the sign-up of "cognito-events demo-triggers" on cognito-local through the
 real trigger and forwarder bootstraps. Otherwise it says what is missing
 and leaves the step out.
@@ -70,7 +70,7 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&opts.Sync, "sync", "`MODE` auto: then run the user sync against moto_server when it is on PATH (else say how to get it); off: leave it out")
 	fs.Var(&opts.Triggers, "triggers", "`MODE` auto: then run a sign-up on cognito-local through the trigger bootstrap when both are there (else say what is missing); off: leave it out")
 	fs.StringVar(&opts.TriggerBootstrap, "trigger-bootstrap", demo.DefaultTriggerBootstrap, "trigger function bootstrap `FILE` built for this machine")
-	fs.StringVar(&opts.CognitoLocal, "cognito-local", demo.DefaultCognitoLocal, "the cognito-local package `DIR` (npm ci installs it)")
+	fs.StringVar(&opts.CognitoLocal, "cognito-local", demo.DefaultCognitoLocal, "the cognito-local package `DIR` (make emulators installs it)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, demoUsage)
 		fs.PrintDefaults()

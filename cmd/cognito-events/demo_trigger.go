@@ -42,7 +42,7 @@ func runDemoTriggers(args []string, stdout, stderr io.Writer) int {
 	var logs string
 	fs.StringVar(&o.TriggerBootstrap, "trigger-bootstrap", demo.DefaultTriggerBootstrap, "trigger function bootstrap `FILE` built for this machine")
 	fs.StringVar(&o.Bootstrap, "bootstrap", demo.DefaultBootstrap, "forwarder bootstrap `FILE` built for this machine")
-	fs.StringVar(&o.CognitoLocal, "cognito-local", demo.DefaultCognitoLocal, "the cognito-local package `DIR` (npm ci installs it)")
+	fs.StringVar(&o.CognitoLocal, "cognito-local", demo.DefaultCognitoLocal, "the cognito-local package `DIR` (make emulators installs it)")
 	fs.StringVar(&logs, "logs", "", "write the functions' and cognito-local's own output to `FILE` (default: shown only on failure)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, demoTriggersUsage)

@@ -91,7 +91,7 @@ func runTriggerStep(ctx context.Context, opts Options, stdout io.Writer) StepRes
 // triggersMissing says what the triggers step lacks, or "".
 func triggersMissing(opts Options) string {
 	if _, err := os.Stat(filepath.Join(opts.CognitoLocal, "lib", "bin", "start.js")); err != nil {
-		return opts.CognitoLocal + " is missing (npm ci --no-audit --no-fund installs it)"
+		return opts.CognitoLocal + " is missing (make emulators installs it)"
 	}
 	if _, err := exec.LookPath("node"); err != nil {
 		return "node is not on PATH (cognito-local runs on Node.js)"

@@ -128,7 +128,7 @@ func TestRunTriggersMissing(t *testing.T) {
 	if err != nil || !rep.OK() || rep.Triggers.Ran {
 		t.Fatalf("Run: %v, ok %v, triggers ran %v\n%s", err, rep.OK(), rep.Triggers.Ran, out.String())
 	}
-	if !strings.Contains(out.String(), "is missing (npm ci --no-audit --no-fund installs it)") || !strings.HasSuffix(out.String(), "skipped: triggers.\n") {
+	if !strings.Contains(out.String(), "is missing (make emulators installs it)") || !strings.HasSuffix(out.String(), "skipped: triggers.\n") {
 		t.Fatalf("output:\n%s", out.String())
 	}
 }

@@ -25,7 +25,7 @@ import (
 // Defaults of demo-triggers' flags, as "make demo" runs it.
 const (
 	DefaultTriggerBootstrap = "build/demo/trigger/bootstrap"
-	DefaultCognitoLocal     = "node_modules/cognito-local"
+	DefaultCognitoLocal     = "tools/emulators/node_modules/cognito-local"
 	demoTriggerFunction     = "demo-trigger"
 	demoTriggerARN          = "arn:aws:lambda:us-east-1:123456789012:function:" + demoTriggerFunction
 	demoTriggerRegion       = "us-east-1"

@@ -35,8 +35,8 @@ type cognitoLocal struct {
 	cmd *exec.Cmd
 }
 
-// startCognitoLocal starts cognito-local from pkgDir (node_modules/
-// cognito-local) in a fresh directory under work, its triggers calling
+// startCognitoLocal starts cognito-local from pkgDir (tools/emulators/
+// node_modules/cognito-local) in a fresh directory under work, its triggers calling
 // function through the Invoke API at invokeURL, and waits for /health.
 func startCognitoLocal(ctx context.Context, pkgDir, work, invokeURL, function string, triggers []string, logs io.Writer) (*cognitoLocal, error) {
 	start, err := filepath.Abs(filepath.Join(pkgDir, "lib", "bin", "start.js"))

@@ -12,18 +12,19 @@ import (
 	"github.com/cognito-events/cognito-events/internal/lambdaruntime/lambdatest"
 )
 
-// cognitoLocalDir returns node_modules/cognito-local, skipping the test
-// when it or node is missing (npm ci installs it), except under CI=true.
+// cognitoLocalDir returns tools/emulators/node_modules/cognito-local, skipping the test
+// when it or node is missing (make emulators installs it), except under
+// CI=true.
 func cognitoLocalDir(tb testing.TB) string {
 	tb.Helper()
-	dir := "../../node_modules/cognito-local"
+	dir := "../../tools/emulators/node_modules/cognito-local"
 	_, statErr := os.Stat(dir + "/lib/bin/start.js")
 	_, nodeErr := exec.LookPath("node")
 	if statErr != nil || nodeErr != nil {
 		if os.Getenv("CI") == "true" {
-			tb.Fatalf("cognito-local or node missing (CI=true, so this fails instead of skipping): run npm ci: %v %v", statErr, nodeErr)
+			tb.Fatalf("cognito-local or node missing (CI=true, so this fails instead of skipping): run make emulators: %v %v", statErr, nodeErr)
 		}
-		tb.Skipf("cognito-local or node missing: run npm ci to run this test (%v %v)", statErr, nodeErr)
+		tb.Skipf("cognito-local or node missing: run make emulators to run this test (%v %v)", statErr, nodeErr)
 	}
 	return dir
 }

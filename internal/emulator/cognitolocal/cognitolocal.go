@@ -27,7 +27,7 @@ const (
 	// Region is the region of its pools and of its trigger payloads.
 	Region = "local"
 	// startScript is its entry point below the repository root.
-	startScript  = "node_modules/cognito-local/lib/bin/start.js"
+	startScript  = "tools/emulators/node_modules/cognito-local/lib/bin/start.js"
 	readyTimeout = 30 * time.Second
 	stopGrace    = 3 * time.Second
 )
@@ -78,7 +78,7 @@ func Script(tb testing.TB) (script, node string, err error) {
 	}
 	script = filepath.Join(root, filepath.FromSlash(startScript))
 	if _, err := os.Stat(script); err != nil {
-		return "", "", fmt.Errorf("cognito-local is not installed (%s missing): run npm ci at the repository root", startScript)
+		return "", "", fmt.Errorf("cognito-local is not installed (%s missing): run make emulators (npm ci --ignore-scripts in tools/emulators)", startScript)
 	}
 	node, err = exec.LookPath("node")
 	if err != nil {

@@ -6,8 +6,8 @@
 // (CODE), waits for /health and stops it at the test's cleanup; Client is a
 // Cognito client of the AWS SDK pointed at it.
 //
-// Tests that need it skip, with a message saying how to install it, when
-// node or node_modules/cognito-local is missing, except under CI=true,
-// where they fail. The trigger function's tests (functions/trigger) use it;
+// Tests that need it skip, with a message saying how to install it (make
+// emulators), when node or tools/emulators/node_modules/cognito-local is
+// missing, except under CI=true, where they fail. The trigger function's tests (functions/trigger) use it;
 // internal/emulator/moto, beside it, runs moto.
 package cognitolocal
