@@ -35,7 +35,7 @@ const orgConfig = `{
      "delivery": {"buffered": true}},
     {"name": "user-sync", "selection": {"userPoolIds": ["us-east-1_AAAAAAAAA"]},
      "sink": {"kind": "http", "url": "https://hooks.example.com/users"},
-     "sync": {}},
+     "sync": {"memberPools": ["arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_BBBBBBBBB"]}},
     {"name": "signups", "triggers": {"events": ["PostConfirmation"]},
      "sink": {"kind": "http", "url": "https://hooks.example.com/cognito"}}
   ]
@@ -202,10 +202,35 @@ func TestHubStack(t *testing.T) {
 		}
 	})
 
-	t.Run("sync role has the name members trust", func(t *testing.T) {
+	t.Run("sync role has the name members trust and assumes only their reader roles", func(t *testing.T) {
 		id := s.logicalID(t, "user-sync", "Sync", "Role")
 		if got := props(hub["Resources"].(map[string]any)[id].(map[string]any))["RoleName"]; got != "cognito-events-sync-user-sync" {
 			t.Errorf("sync role name %v", got)
+		}
+		var found bool
+		for _, pol := range resourcesOf(hub, "AWS::IAM::Policy") {
+			if !strings.Contains(mustJSON(t, props(pol)["Roles"]), id) {
+				continue
+			}
+			for _, st := range props(pol)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+				m := st.(map[string]any)
+				if m["Action"] != "sts:AssumeRole" {
+					continue
+				}
+				found = true
+				want := map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::222222222222:role/cognito-events-sync-reader-eu-west-1"}
+				if !jsonEqual(t, m["Resource"], want) {
+					t.Errorf("sync role assumes %v, want the member's reader role only", m["Resource"])
+				}
+			}
+		}
+		if !found {
+			t.Error("the sync role may not assume the member's reader role")
+		}
+		fn := s.logicalID(t, "user-sync", "Sync", "Function")
+		env := props(hub["Resources"].(map[string]any)[fn].(map[string]any))["Environment"].(map[string]any)["Variables"].(map[string]any)
+		if env["SYNC_MEMBER_POOLS"] != "arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_BBBBBBBBB" {
+			t.Errorf("sync environment %v", env)
 		}
 	})
 

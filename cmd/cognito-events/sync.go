@@ -210,7 +210,7 @@ func (f *syncFlags) run(ctx context.Context, stdout, stderr io.Writer) (int, err
 		return exitFailures, fmt.Errorf("loading AWS configuration: %w", err)
 	}
 	if f.roleARN != "" {
-		if ac, err = lambdafn.AssumeRole(ac, f.roleARN); err != nil {
+		if ac, err = lambdafn.AssumeRole(ac, f.roleARN, nil); err != nil {
 			return exitFailures, fmt.Errorf("%w: --role-arn: %w", errUsage, err)
 		}
 	}

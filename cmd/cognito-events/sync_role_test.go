@@ -28,7 +28,7 @@ func TestSyncRoleARN(t *testing.T) {
 	const member = "222222222222"
 	roleARN := "arn:aws:iam::" + member + ":role/cognito-events-sync-reader-" + moto.Region
 	srv := moto.Shared(t) // TestSyncCommand, which runs later, stops it
-	memberCfg, err := lambdafn.AssumeRole(srv.Config(), roleARN)
+	memberCfg, err := lambdafn.AssumeRole(srv.Config(), roleARN, nil)
 	if err != nil {
 		t.Fatalf("AssumeRole: %v", err)
 	}

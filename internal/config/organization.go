@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/cognito-events/cognito-events/internal/sink"
+	"github.com/cognito-events/cognito-events/internal/usersync"
 )
 
 // DefaultOrganizationBus is the name of the hub's event bus when
@@ -22,7 +23,7 @@ const MemberStackName = "cognito-events-member"
 // template creates for the hub's user sync; the member region follows
 // (IAM names are global to an account, and the template is deployed once
 // per region).
-const SyncReaderRolePrefix = "cognito-events-sync-reader-"
+const SyncReaderRolePrefix = usersync.MemberRolePrefix
 
 // HubSyncRolePrefix starts the name of a hub sync function's role; the
 // route's name follows. The name is fixed so that member templates can
@@ -181,6 +182,9 @@ func (r *Route) validateAccounts(o *Organization) error {
 		if len(accounts) > 0 {
 			return fmt.Errorf("selection.accounts: applies only with organization (the envelope's account is always this stack's own otherwise)")
 		}
+		if r.Sync != nil && len(r.Sync.MemberPools) > 0 {
+			return fmt.Errorf("sync.memberPools: applies only with organization (the member accounts' reader roles come with the member template)")
+		}
 		return nil
 	}
 	if len(accounts) > 0 && !r.HasRule() {
@@ -196,6 +200,9 @@ func (r *Route) validateAccounts(o *Organization) error {
 		if len(o.Members.OrganizationalUnits) == 0 && !slices.Contains(o.Members.Accounts, a) {
 			return fmt.Errorf("selection.accounts[%d]: %q is not in organization.members.accounts %v (and no organizational unit is configured): its events never reach the hub", i, a, o.Members.Accounts)
 		}
+	}
+	if err := r.validateMemberPools(o); err != nil {
+		return err
 	}
 	if r.HasRule() && r.PoolResolution.Lookup {
 		return fmt.Errorf("poolResolution.lookup: with organization the forwarder runs in the hub's account and cannot list the members' pools: use poolResolution.clientMap")
@@ -220,3 +227,52 @@ func (c *Config) poolRegions() []string {
 	}
 	return out
 }
+
+// EnvSyncMemberPools is the sync function's list of member pool ARNs
+// (usersync.EnvMemberPools).
+const EnvSyncMemberPools = usersync.EnvMemberPools
+
+// validateMemberPools checks sync.memberPools: pool ARNs of accounts the
+// hub admits, in member regions, each once.
+func (r *Route) validateMemberPools(o *Organization) error {
+	if r.Sync == nil {
+		return nil
+	}
+	for i, arn := range r.Sync.MemberPools {
+		p, err := usersync.ParsePoolARN(arn)
+		if err != nil {
+			return fmt.Errorf("sync.memberPools[%d]: %w", i, err)
+		}
+		if slices.Contains(r.Sync.MemberPools[:i], arn) {
+			return fmt.Errorf("sync.memberPools[%d]: %q is listed twice", i, arn)
+		}
+		if p.Account == o.Hub.Account {
+			return fmt.Errorf("sync.memberPools[%d]: %q is in the hub's account: list it in selection.userPoolIds", i, arn)
+		}
+		if ok, why := o.Admits(p.Account, p.Region); !ok {
+			return fmt.Errorf("sync.memberPools[%d]: %q: %s", i, arn, why)
+		}
+	}
+	return nil
+}
+
+// memberStatement lets the hub's sync assume the reader role of each
+// member pool's account and region, and no other role.
+func (r *Route) memberStatement() Statement {
+	var roles []string
+	for _, arn := range r.Sync.MemberPools {
+		p, err := usersync.ParsePoolARN(arn)
+		if err != nil {
+			continue // refused by validation
+		}
+		role := "arn:" + Partition + ":iam::" + p.Account + ":role/" + SyncReaderRoleName(p.Region)
+		if !slices.Contains(roles, role) {
+			roles = append(roles, role)
+		}
+	}
+	return Statement{Sid: SidAssumeMemberReader, Actions: []string{"sts:AssumeRole"}, Resources: roles}
+}
+
+// SidAssumeMemberReader names the hub sync's statement on the member
+// reader roles.
+const SidAssumeMemberReader = "AssumeMemberSyncReader"

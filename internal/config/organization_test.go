@@ -90,6 +90,12 @@ func TestOrganizationInvalid(t *testing.T) {
 		{"pool outside member regions", orgTop, `{"selection": {"operations": ["app-clients"], "userPoolIds": ["ap-south-1_AbCdEfGhI"]}}`, "selection.userPoolIds[0]"},
 		{"lookup in the hub", orgTop, `{"poolResolution": {"lookup": true}}`, "route \"app-clients\": poolResolution.lookup: with organization"},
 		{"enrich in the hub", orgTop, `{"enrich": {"user": true}}`, "route \"app-clients\": enrich.user: with organization"},
+		{"member pools without organization", "", `{"sync": {"memberPools": ["arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_AbCdEfGhI"]}}`, "sync.memberPools: applies only with organization"},
+		{"member pool ARN", orgTop, `{"sync": {"memberPools": ["eu-west-1_AbCdEfGhI"]}}`, "route \"app-clients\": sync.memberPools[0]: \"eu-west-1_AbCdEfGhI\" is not a user pool ARN"},
+		{"member pool twice", orgTop, `{"sync": {"memberPools": ["arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_AbCdEfGhI", "arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_AbCdEfGhI"]}}`, "sync.memberPools[1]: \"arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_AbCdEfGhI\" is listed twice"},
+		{"member pool in the hub", orgTop, `{"sync": {"memberPools": ["arn:aws:cognito-idp:us-east-1:111111111111:userpool/us-east-1_AbCdEfGhI"]}}`, "is in the hub's account"},
+		{"member pool outside member regions", orgTop, `{"sync": {"memberPools": ["arn:aws:cognito-idp:ap-south-1:222222222222:userpool/ap-south-1_AbCdEfGhI"]}}`, "region \"ap-south-1\" is not in organization.members.regions"},
+		{"member pool of an account never admitted", orgAccountsOnly, `{"sync": {"memberPools": ["arn:aws:cognito-idp:eu-west-1:444444444444:userpool/eu-west-1_AbCdEfGhI"]}}`, "account \"444444444444\" is not in organization.members.accounts"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -282,4 +288,34 @@ func TestMemberRuleUnion(t *testing.T) {
 			t.Errorf("got %s %s\nwant %s", mr.Pattern, mr.State, want)
 		}
 	})
+}
+
+// TestMemberPoolsSync: a hub route whose sync reads only member pools
+// gives the function SYNC_MEMBER_POOLS, no pool of its own to discover,
+// and sts:AssumeRole on exactly the members' reader roles.
+func TestMemberPoolsSync(t *testing.T) {
+	a := "arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_AbCdEfGhI"
+	b := "arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_ZyXwVuTsR"
+	c, err := Parse([]byte(patch(t, orgTop, `{"name": "member-sync", "selection": {}, "sync": {"memberPools": ["`+a+`", "`+b+`"]}}`)))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	r := &c.Routes[0]
+	env := r.SyncEnvironment("us-east-1")
+	if env[EnvSyncMemberPools] != a+","+b || env[EnvSyncUserPoolIDs] != "" {
+		t.Errorf("environment %v", env)
+	}
+	var assume []Statement
+	for _, st := range r.SyncStatements("us-east-1") {
+		if strings.HasPrefix(st.Actions[0], "cognito-idp:") {
+			t.Errorf("statement %+v: the hub's own pools are not read", st)
+		}
+		if st.Sid == SidAssumeMemberReader {
+			assume = append(assume, st)
+		}
+	}
+	want := "arn:${AWS::Partition}:iam::222222222222:role/cognito-events-sync-reader-eu-west-1"
+	if len(assume) != 1 || len(assume[0].Resources) != 1 || assume[0].Resources[0] != want || assume[0].Actions[0] != "sts:AssumeRole" {
+		t.Errorf("assume statements %+v, want sts:AssumeRole on %s only", assume, want)
+	}
 }

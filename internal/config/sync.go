@@ -65,6 +65,11 @@ type Sync struct {
 	Attributes events.AttributePolicy `json:"attributes"`
 	// MemoryMB is the sync function's memory. Default 256.
 	MemoryMB int `json:"memoryMB"`
+	// MemberPools are ARNs of pools in member accounts of the
+	// organization that the hub's sync reads through each account's
+	// reader role (SYNC_MEMBER_POOLS; organization.go). Only with
+	// organization.
+	MemberPools []string `json:"memberPools"`
 	// TimeoutSeconds is the sync function's timeout, 60 to 900; the sync
 	// checkpoints before it and the next run goes on from there.
 	// Default 900.
@@ -237,6 +242,9 @@ func (r *Route) SyncEnvironment(region string) map[string]string {
 	if pools, _ := r.SyncPools(region); len(pools) > 0 {
 		env[EnvSyncUserPoolIDs] = strings.Join(pools, ",")
 	}
+	if len(s.MemberPools) > 0 {
+		env[EnvSyncMemberPools] = strings.Join(s.MemberPools, ",")
+	}
 	if len(s.Attributes.Allow) > 0 {
 		env[EnvSyncAllow] = strings.Join(s.Attributes.Allow, ",")
 	}
@@ -253,6 +261,12 @@ func (r *Route) SyncEnvironment(region string) map[string]string {
 // it discovers every pool of the region.
 func (r *Route) SyncStatements(region string) []Statement {
 	out := r.Sink.Statements()
+	if r.Sync != nil && len(r.Sync.MemberPools) > 0 {
+		out = append(out, r.memberStatement())
+		if len(r.Selection.UserPoolIDs) == 0 {
+			return out // only member pools: none of the hub's own is read
+		}
+	}
 	pools, _ := r.SyncPools(region)
 	arns := []string{"arn:" + Partition + ":cognito-idp:" + Region + ":" + AccountID + ":userpool/*"}
 	if len(pools) > 0 {

@@ -10,6 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
+// ServiceSTS is STS's name in AWS_ENDPOINT_URL_<SERVICE>.
+const ServiceSTS = "STS"
+
 // RoleSessionName names the sessions AssumeRole opens, so that CloudTrail
 // in the role's account shows who read its pools.
 const RoleSessionName = "cognito-events-sync"
@@ -31,13 +34,19 @@ func RoleAccount(arn string) (string, error) {
 
 // AssumeRole returns a copy of cfg whose calls act as the role: STS
 // AssumeRole (with cfg's credentials and endpoint) gives temporary
-// credentials, cached and renewed before they expire.
-func AssumeRole(cfg aws.Config, arn string) (aws.Config, error) {
+// credentials, cached and renewed before they expire. stsEndpoint, when
+// not nil, overrides STS's endpoint (Endpoint(getenv, ServiceSTS)).
+func AssumeRole(cfg aws.Config, arn string, stsEndpoint *string) (aws.Config, error) {
 	if _, err := RoleAccount(arn); err != nil {
 		return aws.Config{}, err
 	}
 	out := cfg.Copy()
-	provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), arn, func(o *stscreds.AssumeRoleOptions) {
+	client := sts.NewFromConfig(cfg, func(o *sts.Options) {
+		if stsEndpoint != nil {
+			o.BaseEndpoint = stsEndpoint
+		}
+	})
+	provider := stscreds.NewAssumeRoleProvider(client, arn, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = RoleSessionName
 	})
 	out.Credentials = aws.NewCredentialsCache(provider)

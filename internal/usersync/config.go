@@ -47,6 +47,9 @@ type Config struct {
 	// Policy (SYNC_ATTRIBUTES_ALLOW or SYNC_ATTRIBUTES_DENY, comma lists):
 	// the user attributes events carry; "sub" is always kept.
 	Policy events.AttributePolicy
+	// MemberPools (SYNC_MEMBER_POOLS): comma-separated ARNs of pools in
+	// other accounts, read through their reader roles (members.go).
+	MemberPools []MemberPool
 	// Delivery: SINK_*, SINK_TIMEOUT, RETRY_BASE_DELAY, RETRY_MAX_ATTEMPTS
 	// (delivery.Config documents each).
 	Delivery delivery.Config
@@ -67,6 +70,14 @@ func Load(getenv func(string) string) (Config, error) {
 		Baseline:    e.Bool(EnvBaseline, false),
 		Policy:      events.AttributePolicy{Allow: List(e.Str(EnvAllow)), Deny: List(e.Str(EnvDeny))},
 		Delivery:    delivery.Read(e),
+	}
+	for _, arn := range List(e.Str(EnvMemberPools)) {
+		p, err := ParsePoolARN(arn)
+		if err != nil {
+			e.Fail(EnvMemberPools, err.Error())
+			continue
+		}
+		c.MemberPools = append(c.MemberPools, p)
 	}
 	if c.StateTable == "" {
 		e.Fail(EnvStateTable, "is required: the DynamoDB table of the sync's state")

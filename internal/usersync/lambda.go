@@ -31,6 +31,12 @@ type Function struct {
 	Engine *Engine
 	Pools  []string
 	Log    *slog.Logger
+	// Members are pools of other accounts (SYNC_MEMBER_POOLS), each read
+	// through MemberCognito at Rate per account and region (members.go).
+	Members       []MemberPool
+	MemberCognito func(MemberPool) (CognitoAPI, error)
+	Rate          float64
+	limiters      map[string]Waiter
 }
 
 // NewFunction wires the function from its configuration: Cognito and
@@ -63,14 +69,20 @@ func NewFunction(ctx context.Context, cfg Config, log *slog.Logger, getenv func(
 			Reserve:  LambdaReserve,
 			Log:      log,
 		},
-		Pools: cfg.UserPoolIDs,
-		Log:   log,
+		Pools:   cfg.UserPoolIDs,
+		Log:     log,
+		Members: cfg.MemberPools,
+		Rate:    cfg.Rate,
+		MemberCognito: func(p MemberPool) (CognitoAPI, error) {
+			return MemberCognito(ac, p, lambdafn.Endpoint(getenv, lambdafn.ServiceCognito), lambdafn.Endpoint(getenv, lambdafn.ServiceSTS))
+		},
 	}, nil
 }
 
 // Handle runs each pool's pass from its checkpoint, one after the other,
-// until done or the deadline is near; the scheduled invocation's payload
-// is ignored. Each pool's run holds the pool's lease, named after the
+// the hub's own pools (every pool of the region when none is named and
+// there are no member pools) then the member pools, until done or the
+// deadline is near; the scheduled invocation's payload is ignored. Each pool's run holds the pool's lease, named after the
 // invocation's request id; a pool whose lease another run holds is logged
 // (holder, until) and skipped, not an error. It fails when an event was
 // not delivered, so the invocation's error metric and alarms see it.
@@ -79,7 +91,7 @@ func (f *Function) Handle(ctx context.Context, _ json.RawMessage) (Stats, error)
 		f.Engine.Holder = "lambda request " + lc.AwsRequestID
 	}
 	pools := f.Pools
-	if len(pools) == 0 {
+	if len(pools) == 0 && len(f.Members) == 0 {
 		var err error
 		if pools, err = ListPools(ctx, f.Engine.Cognito, f.Engine.Limiter, CognitoRetry); err != nil {
 			return Stats{}, err
@@ -88,19 +100,11 @@ func (f *Function) Handle(ctx context.Context, _ json.RawMessage) (Stats, error)
 	var total Stats
 	var errs []error
 	for _, pool := range pools {
-		s, err := f.Engine.SyncPool(ctx, pool)
-		total.Add(s)
-		if errors.Is(err, ErrLeaseHeld) {
-			continue // logged by SyncPool: another run is syncing the pool
-		}
-		LogStats(f.Log, s, err)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		if f.Engine.timeUp(ctx) {
+		if f.syncOne(ctx, f.Engine, pool, &total, &errs) {
 			break
 		}
 	}
+	f.syncMembers(ctx, &total, &errs)
 	total.Complete = len(errs) == 0
 	if err := errors.Join(errs...); err != nil {
 		return total, fmt.Errorf("syncing users: %w", err)
@@ -109,6 +113,21 @@ func (f *Function) Handle(ctx context.Context, _ json.RawMessage) (Stats, error)
 		return total, fmt.Errorf("syncing users: %d events failed", total.Failed)
 	}
 	return total, nil
+}
+
+// syncOne runs one pool's pass with e, adds its figures to total and its
+// error to errs (a held lease is logged by SyncPool and not an error), and
+// reports whether the deadline is near.
+func (f *Function) syncOne(ctx context.Context, e *Engine, pool string, total *Stats, errs *[]error) (timeUp bool) {
+	s, err := e.SyncPool(ctx, pool)
+	total.Add(s)
+	if !errors.Is(err, ErrLeaseHeld) {
+		LogStats(f.Log, s, err)
+		if err != nil {
+			*errs = append(*errs, err)
+		}
+	}
+	return f.Engine.timeUp(ctx)
 }
 
 // Log keys of the summary line.
