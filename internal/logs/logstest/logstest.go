@@ -37,14 +37,25 @@ func Bootstrap(tb testing.TB, fn string) string {
 
 // Run starts the bootstrap at path with env under a local Runtime API,
 // invokes it with each payload (a function error is an answer too) and
-// returns the JSON lines the process wrote to stderr once the want-th
-// line with `"msg":"event"`-like outcome has arrived (or after
-// lambdatest.AwaitTimeout).
+// returns the JSON lines the process wrote to stderr once wantOutcomes
+// lines with an outcome have arrived (or after lambdatest.AwaitTimeout).
 func Run(tb testing.TB, path string, env []string, wantOutcomes int, payloads ...[]byte) []string {
+	tb.Helper()
+	return run(tb, path, "arn:aws:lambda:us-east-1:123456789012:function:cognito-events-test", env, wantOutcomes, payloads...)
+}
+
+func run(tb testing.TB, path, arn string, env []string, wantOutcomes int, payloads ...[]byte) []string {
+	tb.Helper()
+	return runUntil(tb, path, arn, env, func(s string) bool { return strings.Count(s, `"outcome":`) >= wantOutcomes }, payloads...)
+}
+
+// runUntil is Run with the function's ARN and the condition on its output
+// that says every line has arrived.
+func runUntil(tb testing.TB, path, arn string, env []string, done func(string) bool, payloads ...[]byte) []string {
 	tb.Helper()
 	var out lambdatest.Output
 	f, err := lambdaruntime.Start(context.Background(), lambdaruntime.FunctionOptions{
-		Server:  lambdaruntime.Options{FunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:cognito-events-test", Timeout: 30 * time.Second},
+		Server:  lambdaruntime.Options{FunctionARN: arn, Timeout: 60 * time.Second},
 		Process: lambdaruntime.ProcessOptions{Path: path, Env: env, Stderr: &out},
 	})
 	if err != nil {
@@ -59,15 +70,15 @@ func Run(tb testing.TB, path string, env []string, wantOutcomes int, payloads ..
 			}
 		}
 	}
-	text := out.Await(func(s string) bool { return strings.Count(s, `"outcome":`) >= wantOutcomes })
+	text := out.Await(done)
+	if !done(text) {
+		tb.Fatalf("%s: the output lacks lines it should have:\n%s", filepath.Base(filepath.Dir(path)), text)
+	}
 	var lines []string
 	for _, l := range strings.Split(text, "\n") {
 		if strings.HasPrefix(l, "{") {
 			lines = append(lines, l)
 		}
-	}
-	if strings.Count(text, `"outcome":`) < wantOutcomes {
-		tb.Fatalf("%d lines with an outcome, want %d:\n%s", strings.Count(text, `"outcome":`), wantOutcomes, text)
 	}
 	return lines
 }
