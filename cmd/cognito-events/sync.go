@@ -30,7 +30,8 @@ type syncFlags struct {
 	pool, region, state, sinkURL, route, config string
 	roleARN                                     string
 	rate                                        float64
-	baseline, dryRun                            bool
+	rateSet                                     bool
+	baseline, dryRun, resendOnPolicy            bool
 }
 
 func runSync(args []string, stdout, stderr io.Writer) int {
@@ -47,8 +48,9 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&f.rate, "rate", 0, "at most `N` Cognito requests a second, retries included (default 10, or the route's)")
 	fs.BoolVar(&f.baseline, "baseline", false, "on a pool's first pass, record the users without sending events")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list the events a run would send; send nothing and leave the state file unchanged")
+	fs.BoolVar(&f.resendOnPolicy, "resend-on-policy-change", false, "send UserUpdated for records that changed form only because the attribute policy changed (default: record them without sending)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: cognito-events sync --user-pool-id ID [--region R] [--role-arn ARN] --state FILE [--sink-url URL | --route NAME [--config cdk.json]] [--rate N] [--baseline] [--dry-run]
+		fmt.Fprint(stderr, `Usage: cognito-events sync --user-pool-id ID [--region R] [--role-arn ARN] --state FILE [--sink-url URL] [--route NAME [--config cdk.json]] [--rate N] [--baseline] [--dry-run] [--resend-on-policy-change]
 
 Sends one CloudEvent (type com.amazon.cognito-idp.sync_trigger, eventname
 UserCreated, UserUpdated or UserDeleted) per change to the pool's users
@@ -56,7 +58,16 @@ since the last run, with the code of the sync Lambda function. The first
 run sends every user as UserCreated, unless --baseline. The state file
 records what was delivered; it advances only when the sink acknowledged an
 event, so a run stopped anywhere and run again delivers every change, with
-the same ids.
+the same ids. Each event's id names one change of one user (its sub and the
+change's version): a retry keeps it, a later change gets a new one. With
+--route and --sink-url, the route's sync settings apply and its events go to
+the URL instead of its sink (its authentication is not used).
+
+The state file is locked for the run: a second sync of the same file fails,
+naming the process that holds it. A damaged state file (empty, truncated,
+overwritten) stops the run with exit status 1 before anything is sent;
+start a new one with --state NEW_FILE (and --baseline to record the current
+users without sending them).
 
 AWS credentials and region come from the SDK's default chain;
 AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER override
@@ -64,7 +75,8 @@ the endpoint. With --role-arn, those credentials call STS AssumeRole and
 the sync reads the pool as that role, in the role's account (such as a
 member account's cognito-events-sync-reader-REGION role).
 
-One line per event on standard output, then a summary line. Progress goes to
+One line per event on standard output, then a summary line. Progress, and
+the reason of each failed event (the sink's status and message), go to
 standard error. Exit status: 0 when every event was acknowledged, 1
 otherwise, 2 on a usage error.
 
@@ -75,6 +87,7 @@ Flags:
 	if code, stop := parseFlags(fs, args); stop {
 		return code
 	}
+	fs.Visit(func(fl *flag.Flag) { f.rateSet = f.rateSet || fl.Name == "rate" })
 	if err := f.check(fs.NArg()); err != nil {
 		fmt.Fprintf(stderr, "sync: %v\n", err)
 		return exitUsage
@@ -84,8 +97,11 @@ Flags:
 	code, err := f.run(ctx, stdout, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "sync: %v\n", err)
-		if errors.Is(err, errUsage) {
+		switch {
+		case errors.Is(err, errUsage):
 			return exitUsage
+		case errors.Is(err, usersync.ErrDamaged):
+			fmt.Fprintf(stderr, "sync: the state file %s is damaged; nothing was sent. Start a new state with --state NEW_FILE (every user is then sent as UserCreated), adding --baseline to record the current users without sending them.\n", f.state)
 		}
 	}
 	return code
@@ -101,17 +117,15 @@ func (f *syncFlags) check(nargs int) error {
 		return errors.New("--state is required: the file that records what was delivered")
 	case f.sinkURL == "" && f.route == "" && !f.dryRun:
 		return errors.New("--sink-url or --route is required (or --dry-run)")
-	case f.sinkURL != "" && f.route != "":
-		return errors.New("--sink-url and --route exclude each other")
-	case f.rate < 0:
-		return errors.New("--rate must be positive")
+	case f.rateSet && !(f.rate > 0 && f.rate <= maxSyncRate):
+		return fmt.Errorf("--rate %v: want a number above 0 and at most %d (requests a second)", f.rate, maxSyncRate)
 	}
 	if f.roleARN != "" {
 		if _, err := lambdafn.RoleAccount(f.roleARN); err != nil {
 			return fmt.Errorf("--role-arn: %w", err)
 		}
 	}
-	return nil
+	return checkPoolRegion(f.pool, f.region)
 }
 
 // env returns the sync's environment: the route's (SyncEnvironment) or an
@@ -132,6 +146,14 @@ func (f *syncFlags) env() (map[string]string, error) {
 			region = cfg.Regions[0]
 		}
 		env = r.SyncEnvironment(region)
+		if f.sinkURL != "" {
+			// Try the route locally: its sync settings, not its sink.
+			for k := range env {
+				if strings.HasPrefix(k, "SINK_") {
+					delete(env, k)
+				}
+			}
+		}
 	}
 	if f.sinkURL != "" {
 		u, err := url.Parse(f.sinkURL)
@@ -188,24 +210,16 @@ func (f *syncFlags) run(ctx context.Context, stdout, stderr io.Writer) (int, err
 	e := sink.NewEnv(getenv)
 	policy := events.AttributePolicy{Allow: usersync.List(env[usersync.EnvAllow]), Deny: usersync.List(env[usersync.EnvDeny])}
 	rateN := e.PositiveFloat(usersync.EnvRate, usersync.DefaultRate)
-	if f.rate > 0 {
+	if f.rateSet {
 		rateN = f.rate
 	}
 	dc := delivery.Read(e)
 	if err := e.Err(); err != nil && !f.dryRun {
 		return exitFailures, fmt.Errorf("%w: %w", errUsage, err)
 	}
-	region := f.region
-	if region == "" {
-		if i := strings.IndexByte(f.pool, '_'); i > 0 && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
-			region = f.pool[:i]
-		}
-	}
-	var opts []func(*awsconfig.LoadOptions) error
-	if region != "" {
-		opts = append(opts, awsconfig.WithRegion(region))
-	}
-	ac, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	// The pool id names its region (checkPoolRegion refused a --region
+	// that disagrees); AWS_REGION does not move it.
+	ac, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(poolRegion(f.pool)))
 	if err != nil {
 		return exitFailures, fmt.Errorf("loading AWS configuration: %w", err)
 	}
@@ -221,6 +235,8 @@ func (f *syncFlags) run(ctx context.Context, stdout, stderr io.Writer) (int, err
 		}
 		defer os.RemoveAll(filepath.Dir(state))
 	}
+	_, statErr := os.Stat(state)
+	isNew := os.IsNotExist(statErr)
 	store, err := usersync.OpenBolt(state)
 	if err != nil {
 		return exitFailures, err
@@ -235,25 +251,29 @@ func (f *syncFlags) run(ctx context.Context, stdout, stderr io.Writer) (int, err
 		sender = s
 	}
 	prog := newSyncProgress(stderr, isTerminal(stderr))
+	if !f.dryRun {
+		sender = &reasonSender{next: sender, w: stderr}
+	}
 	eng := &usersync.Engine{
-		Cognito:  usersync.NewCognito(ac, nil),
-		Limiter:  rate.NewLimiter(rate.Limit(rateN), 1),
-		Retry:    usersync.CognitoRetry,
-		Store:    store,
-		Sender:   &printingSender{next: sender, w: stdout, dry: f.dryRun},
-		Policy:   policy,
-		Baseline: f.baseline,
-		Log:      slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		Progress: prog.update,
+		Cognito:              usersync.NewCognito(ac, nil),
+		Limiter:              rate.NewLimiter(rate.Limit(rateN), 1),
+		Retry:                usersync.CognitoRetry,
+		Store:                store,
+		Sender:               &printingSender{next: sender, w: stdout, dry: f.dryRun},
+		Policy:               policy,
+		Baseline:             f.baseline,
+		Log:                  slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Progress:             prog.update,
+		ResendOnPolicyChange: f.resendOnPolicy,
 	}
 	s, err := eng.SyncPool(ctx, f.pool)
 	prog.done()
-	sent := "delivered"
-	if f.dryRun {
-		sent = "would send" // the dry run's sender acknowledges without sending
+	if err != nil && s.Pages == 0 && isNew && !f.dryRun {
+		// Nothing was learnt: leave no state file behind.
+		store.Close()
+		os.Remove(state)
 	}
-	fmt.Fprintf(stdout, "pool %s: pages %d, users %d, created %d, updated %d, deleted %d, %s %d, failed %d, duration %s%s\n",
-		f.pool, s.Pages, s.Users, s.Created, s.Updated, s.Deleted, sent, s.Delivered, s.Failed, s.Duration.Round(1e6), dryNote(f.dryRun))
+	writeSyncSummary(stdout, f.pool, s, f.dryRun)
 	if err != nil {
 		return exitFailures, err
 	}

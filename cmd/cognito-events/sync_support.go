@@ -105,3 +105,59 @@ func (p *syncProgress) done() {
 		fmt.Fprintln(p.w)
 	}
 }
+
+// maxSyncRate is the most --rate accepts, as sync.rate in cdk.json.
+const maxSyncRate = 1000
+
+// poolRegion is the region a well-formed pool id names (poolIDRE, the
+// shape attach-triggers checks too).
+func poolRegion(pool string) string {
+	if m := poolIDRE.FindStringSubmatch(pool); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// checkPoolRegion refuses a pool id of the wrong shape, and a --region
+// other than the one the pool id names.
+func checkPoolRegion(pool, region string) error {
+	pr := poolRegion(pool)
+	switch {
+	case pr == "":
+		return fmt.Errorf("--user-pool-id %q: not a user pool id (REGION_ID, such as us-east-1_AbCdEfGhI)", pool)
+	case region != "" && region != pr:
+		return fmt.Errorf("--region %s disagrees with the pool id %s, which is in %s", region, pool, pr)
+	}
+	return nil
+}
+
+// reasonSender writes the reason of each event the sink did not
+// acknowledge on w (the status and the sink's message).
+type reasonSender struct {
+	next usersync.Sender
+	w    io.Writer
+}
+
+func (r *reasonSender) Send(ctx context.Context, ev *events.Event) (int, error) {
+	n, err := r.next.Send(ctx, ev)
+	if err != nil {
+		fmt.Fprintf(r.w, "sync: %s %s %s not delivered: %v\n", ev.EventName, ev.Subject, ev.ID, err)
+	}
+	return n, err
+}
+
+// writeSyncSummary writes the run's summary line.
+func writeSyncSummary(w io.Writer, pool string, s usersync.Stats, dry bool) {
+	rate := float64(s.Requests) / max(s.Duration.Seconds(), 1e-3)
+	fmt.Fprintf(w, "pool %s: pages %d, users %d, created %d, updated %d, deleted %d, ", pool, s.Pages, s.Users, s.Created, s.Updated, s.Deleted)
+	if dry {
+		fmt.Fprintf(w, "would send %d, ", s.Delivered)
+	} else {
+		fmt.Fprintf(w, "delivered %d, ", s.Delivered)
+	}
+	fmt.Fprintf(w, "failed %d, baseline %d, requests %d (%.1f/s), restarts %d, duration %s%s\n",
+		s.Failed, s.Baselined, s.Requests, rate, s.Restarts, s.Duration.Round(time.Millisecond), dryNote(dry))
+	if s.PolicyChanged > 0 {
+		fmt.Fprintf(w, "pool %s: the attribute policy changed: %d records changed form and were recorded without events; --resend-on-policy-change sends them as UserUpdated\n", pool, s.PolicyChanged)
+	}
+}

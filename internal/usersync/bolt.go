@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -66,9 +67,17 @@ const boltMigrateKeys = 10000
 // sent again as created. When another process holds the file, the error
 // names it (its pid, from /proc/locks on Linux).
 func OpenBolt(path string) (s *BoltStore, err error) {
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
-		return nil, fmt.Errorf("%w: %w: state file %s is empty (0 bytes), not a state", ErrState, ErrDamaged, path)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		if fi.Size() == 0 {
+			return nil, fmt.Errorf("%w: %w: state file %s is empty (0 bytes), not a state", ErrState, ErrDamaged, path)
+		}
+		if err := checkBoltMeta(path, fi.Size()); err != nil {
+			return nil, fmt.Errorf("%w: %w: state file %s: %w", ErrState, ErrDamaged, path, err)
+		}
 	}
+	// A read of the file's memory map past its end is a fault (SIGBUS):
+	// made a panic, recovered below, instead of the end of the process.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if p := recover(); p != nil {
 			s, err = nil, fmt.Errorf("%w: %w: opening state file %s: %v", ErrState, ErrDamaged, path, p)
@@ -109,6 +118,7 @@ func (s *BoltStore) damaged(p any) error {
 func (s *BoltStore) view(fn func(*bolt.Tx) error) (err error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if p := recover(); p != nil {
 			err = s.damaged(p)
@@ -121,6 +131,7 @@ func (s *BoltStore) view(fn func(*bolt.Tx) error) (err error) {
 func (s *BoltStore) update(fn func(*bolt.Tx) error) (err error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if p := recover(); p != nil {
 			err = s.damaged(p)

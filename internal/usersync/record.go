@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
+	"os"
 
 	"github.com/cognito-events/cognito-events/events"
 )
@@ -82,4 +84,62 @@ func migratedPass(p Pass) Pass {
 	p.Format = StateFormat
 	p.After = ""
 	return p
+}
+
+// checkBoltMeta reads the two meta pages of a bbolt file of size bytes
+// (little-endian, as bbolt writes them on the platforms it is built for
+// here) and refuses a file none of whose meta pages is valid, or whose
+// valid meta page counts more pages than the file holds (truncated): bbolt
+// would read past the end of its memory map, a fault.
+func checkBoltMeta(path string, size int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	const pageHeader, metaLen = 16, 64
+	var best *boltMeta
+	pageSize := int64(0)
+	for i := range 2 {
+		buf := make([]byte, pageHeader+metaLen)
+		off := int64(i) * pageSize
+		if i == 1 && pageSize == 0 {
+			break
+		}
+		if _, err := f.ReadAt(buf, off); err != nil {
+			continue
+		}
+		m := buf[pageHeader:]
+		h := fnv.New64a()
+		h.Write(m[:56])
+		if binary.LittleEndian.Uint32(m[0:]) != boltMagic || h.Sum64() != binary.LittleEndian.Uint64(m[56:]) {
+			if i == 0 {
+				pageSize = int64(os.Getpagesize())
+			}
+			continue
+		}
+		meta := &boltMeta{pageSize: int64(binary.LittleEndian.Uint32(m[8:])), pgid: binary.LittleEndian.Uint64(m[40:]), txid: binary.LittleEndian.Uint64(m[48:])}
+		if i == 0 {
+			pageSize = meta.pageSize
+		}
+		if best == nil || meta.txid > best.txid {
+			best = meta
+		}
+	}
+	if best == nil {
+		return fmt.Errorf("no valid meta page: not a state file, or overwritten")
+	}
+	if best.pageSize < 512 || best.pgid > uint64(size/best.pageSize) {
+		return fmt.Errorf("truncated: %d bytes, its pages need %d", size, int64(best.pgid)*best.pageSize)
+	}
+	return nil
+}
+
+// boltMagic marks a bbolt meta page.
+const boltMagic = 0xED0CDAED
+
+type boltMeta struct {
+	pageSize int64
+	pgid     uint64
+	txid     uint64
 }
