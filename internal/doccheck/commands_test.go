@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -40,12 +41,7 @@ func TestDocumentedCommands(t *testing.T) {
 	if len(run) == 0 {
 		t.Fatal("no block is marked <!-- doc-test: run -->: the parser is broken or the markers are gone")
 	}
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "cognito-events"), "./cmd/cognito-events")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the CLI: %v\n%s", err, out)
-	}
+	bin := filepath.Dir(cliBinary(t))
 	work := linkedCheckout(t)
 	env := cleanEnv(bin)
 	for _, b := range run {
@@ -68,6 +64,44 @@ func TestDocumentedCommands(t *testing.T) {
 			})
 		}
 	}
+}
+
+var (
+	buildOnce sync.Once
+	builtCLI  string
+	buildErr  error
+	buildDir  string
+)
+
+// TestMain removes the CLI the tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// cliBinary builds the CLI once per test binary, fresh from the checkout,
+// and returns its path (its folder holds nothing else).
+func cliBinary(tb testing.TB) string {
+	tb.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "doccheck-cli-")
+		if buildErr != nil {
+			return
+		}
+		builtCLI = filepath.Join(buildDir, "cognito-events")
+		build := exec.Command("go", "build", "-o", builtCLI, "./cmd/cognito-events")
+		build.Dir = root
+		if out, err := build.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("%w\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		tb.Fatalf("building the CLI: %v", buildErr)
+	}
+	return builtCLI
 }
 
 // linkedCheckout makes a temporary directory holding a symbolic link to
