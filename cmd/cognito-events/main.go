@@ -33,6 +33,7 @@ Commands:
   attach-triggers  point an existing user pool's triggers at a triggers route's function, every other setting kept
   detach-triggers  remove the triggers that call a triggers route's function from a user pool, every other setting kept
   demo-triggers    run a sign-up on cognito-local through the real trigger function and forwarder
+  status           how each deployed route is doing: rules, deliveries, dead letters, alarms, sync, triggers
 
 Run "cognito-events <command> --help" for a command's flags.
 `
@@ -87,6 +88,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runDetach(args[1:], stdout, stderr)
 	case "demo-triggers":
 		return runDemoTriggers(args[1:], stdout, stderr)
+	case "status":
+		return runStatus(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
