@@ -30,7 +30,7 @@ const Window = 24 * time.Hour
 
 // DimFunctionName is the dimension, alone in its set, by which the
 // forwarder's EMF documents tell routes apart.
-const DimFunctionName = "FunctionName"
+const DimFunctionName = emf.DimFunctionName
 
 // Clients are the AWS clients of one region.
 type Clients struct {
