@@ -174,6 +174,13 @@ func TestEnvVarsScanner(t *testing.T) {
 	}
 }
 
+func TestHeadingSaysMeasured(t *testing.T) {
+	_, paras := ParseMarkdown("x.md", "### Measured: memory\n\nFigures on a 2-core machine.\n")
+	if len(paras) != 2 || !HeadingSaysMeasured(paras[0]) || HeadingSaysMeasured(paras[1]) || ClaimsMeasured(paras[0]) {
+		t.Fatalf("paragraphs %+v: want the heading to say measured and not claim a figure itself", paras)
+	}
+}
+
 func TestMeasuredNeighbours(t *testing.T) {
 	doc := "<!-- doc-test: skip benchmark -->\n```sh\ngo test -run '^$' -bench Match ./internal/routes   # µs/op\n```\n\nMeasured: 34 µs.\n\nMeasured on 2 cores:\n\n| what | command |\n|---|---|\n| match | `make bench` |\n\nMeasured alone: 3 s.\n"
 	_, paras := ParseMarkdown("x.md", doc)

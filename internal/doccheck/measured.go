@@ -12,7 +12,8 @@ import (
 // measured ("measured", "Measured") and holds a figure (a digit) carries
 // the command that measured it next to it: in backticks in the paragraph
 // or in a table right after it, or in a fenced block right before it. A
-// heading is not a paragraph.
+// heading is not a paragraph, but a heading that says measured makes the
+// paragraph after it claim a measured figure.
 var (
 	measuredRe = regexp.MustCompile(`(?i)\bmeasured\b`)
 	digitRe    = regexp.MustCompile(`\d`)
@@ -24,11 +25,19 @@ var commandPrefixes = []string{"go test ", "go build ", "go run ", "make ", "scr
 
 // ClaimsMeasured reports whether a paragraph is a measured figure.
 func ClaimsMeasured(p Paragraph) bool {
-	if strings.HasPrefix(strings.TrimSpace(p.Text), "#") {
+	if IsHeading(p) {
 		return false
 	}
 	return measuredRe.MatchString(p.Text) && digitRe.MatchString(p.Text)
 }
+
+// IsHeading reports whether a paragraph is a Markdown heading.
+func IsHeading(p Paragraph) bool { return strings.HasPrefix(strings.TrimSpace(p.Text), "#") }
+
+// HeadingSaysMeasured reports whether a heading calls its section
+// measured ("### Measured: memory"): the paragraph right after it then
+// counts as a measured figure when it holds a digit.
+func HeadingSaysMeasured(p Paragraph) bool { return IsHeading(p) && measuredRe.MatchString(p.Text) }
 
 // MeasuringCommands returns the commands next to a paragraph: in backticks
 // in its text (its lines joined, so a command may wrap) or in the table
