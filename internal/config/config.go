@@ -233,6 +233,7 @@ func FromContext(v any) (*Config, error) {
 }
 
 func (c *Config) applyDefaults() {
+	c.applyOrganization() // organization.go
 	if c.Trail.Mode == "" {
 		c.Trail.Mode = DefaultTrailMode
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/cognito-events/cognito-events/internal/sink"
 	"github.com/cognito-events/cognito-events/internal/usersync"
@@ -182,8 +183,8 @@ func (r *Route) validateAccounts(o *Organization) error {
 		if len(accounts) > 0 {
 			return fmt.Errorf("selection.accounts: applies only with organization (the envelope's account is always this stack's own otherwise)")
 		}
-		if r.Sync != nil && len(r.Sync.MemberPools) > 0 {
-			return fmt.Errorf("sync.memberPools: applies only with organization (the member accounts' reader roles come with the member template)")
+		if r.Sync != nil && (len(r.Sync.MemberPools) > 0 || r.Sync.DiscoverMemberPools) {
+			return fmt.Errorf("sync.memberPools and sync.discoverMemberPools: apply only with organization (the member accounts' reader roles come with the member template)")
 		}
 		return nil
 	}
@@ -238,6 +239,9 @@ func (r *Route) validateMemberPools(o *Organization) error {
 	if r.Sync == nil {
 		return nil
 	}
+	if r.Sync.DiscoverMemberPools && len(o.Members.Accounts) == 0 {
+		return fmt.Errorf("sync.discoverMemberPools: discovers the pools of organization.members.accounts, and none is listed (the accounts of organizational units are known only to AWS Organizations): list the accounts, or name the pools in sync.memberPools")
+	}
 	for i, arn := range r.Sync.MemberPools {
 		p, err := usersync.ParsePoolARN(arn)
 		if err != nil {
@@ -257,14 +261,22 @@ func (r *Route) validateMemberPools(o *Organization) error {
 }
 
 // memberStatement lets the hub's sync assume the reader role of each
-// member pool's account and region, and no other role.
+// member pool's (and discovery place's) account and region, and no other
+// role.
 func (r *Route) memberStatement() Statement {
 	var roles []string
+	var places []usersync.MemberPool
 	for _, arn := range r.Sync.MemberPools {
-		p, err := usersync.ParsePoolARN(arn)
-		if err != nil {
-			continue // refused by validation
+		if p, err := usersync.ParsePoolARN(arn); err == nil { // else refused by validation
+			places = append(places, p)
 		}
+	}
+	for _, s := range r.Sync.memberPlaces {
+		if p, err := usersync.ParsePlace(s); err == nil {
+			places = append(places, p)
+		}
+	}
+	for _, p := range places {
 		role := "arn:" + Partition + ":iam::" + p.Account + ":role/" + SyncReaderRoleName(p.Region)
 		if !slices.Contains(roles, role) {
 			roles = append(roles, role)
@@ -276,3 +288,39 @@ func (r *Route) memberStatement() Statement {
 // SidAssumeMemberReader names the hub sync's statement on the member
 // reader roles.
 const SidAssumeMemberReader = "AssumeMemberSyncReader"
+
+// EnvSyncMemberDiscover is the sync function's list of discovery places
+// (usersync.EnvMemberDiscover).
+const EnvSyncMemberDiscover = usersync.EnvMemberDiscover
+
+// applyOrganization sets each discovering sync's places: every listed
+// member account in every member region.
+func (c *Config) applyOrganization() {
+	o := c.Organization
+	if o == nil {
+		return
+	}
+	for i := range c.Routes {
+		s := c.Routes[i].Sync
+		if s == nil || !s.DiscoverMemberPools {
+			continue
+		}
+		s.memberPlaces = nil
+		for _, a := range o.Members.Accounts {
+			for _, region := range o.Members.Regions {
+				s.memberPlaces = append(s.memberPlaces, partitionOf(region)+":"+a+":"+region)
+			}
+		}
+	}
+}
+
+// partitionOf is the AWS partition of a region.
+func partitionOf(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}

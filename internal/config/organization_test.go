@@ -90,11 +90,13 @@ func TestOrganizationInvalid(t *testing.T) {
 		{"pool outside member regions", orgTop, `{"selection": {"operations": ["app-clients"], "userPoolIds": ["ap-south-1_AbCdEfGhI"]}}`, "selection.userPoolIds[0]"},
 		{"lookup in the hub", orgTop, `{"poolResolution": {"lookup": true}}`, "route \"app-clients\": poolResolution.lookup: with organization"},
 		{"enrich in the hub", orgTop, `{"enrich": {"user": true}}`, "route \"app-clients\": enrich.user: with organization"},
-		{"member pools without organization", "", `{"sync": {"memberPools": ["arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_AbCdEfGhI"]}}`, "sync.memberPools: applies only with organization"},
+		{"member pools without organization", "", `{"sync": {"memberPools": ["arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_AbCdEfGhI"]}}`, "sync.memberPools and sync.discoverMemberPools: apply only with organization"},
 		{"member pool ARN", orgTop, `{"sync": {"memberPools": ["eu-west-1_AbCdEfGhI"]}}`, "route \"app-clients\": sync.memberPools[0]: \"eu-west-1_AbCdEfGhI\" is not a user pool ARN"},
 		{"member pool twice", orgTop, `{"sync": {"memberPools": ["arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_AbCdEfGhI", "arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_AbCdEfGhI"]}}`, "sync.memberPools[1]: \"arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_AbCdEfGhI\" is listed twice"},
 		{"member pool in the hub", orgTop, `{"sync": {"memberPools": ["arn:aws:cognito-idp:us-east-1:111111111111:userpool/us-east-1_AbCdEfGhI"]}}`, "is in the hub's account"},
 		{"member pool outside member regions", orgTop, `{"sync": {"memberPools": ["arn:aws:cognito-idp:ap-south-1:222222222222:userpool/ap-south-1_AbCdEfGhI"]}}`, "region \"ap-south-1\" is not in organization.members.regions"},
+		{"discovery without listed accounts", `{"organization": {"hub": {"account": "111111111111", "region": "us-east-1"}, "orgId": "o-a1b2c3d4e5", "members": {"organizationalUnits": ["ou-ab12-cd34ef56"], "regions": ["us-east-1"]}}}`, `{"sync": {"discoverMemberPools": true}}`, "sync.discoverMemberPools: discovers the pools of organization.members.accounts, and none is listed"},
+		{"discovery without organization", "", `{"sync": {"discoverMemberPools": true}}`, "sync.memberPools and sync.discoverMemberPools: apply only with organization"},
 		{"member pool of an account never admitted", orgAccountsOnly, `{"sync": {"memberPools": ["arn:aws:cognito-idp:eu-west-1:444444444444:userpool/eu-west-1_AbCdEfGhI"]}}`, "account \"444444444444\" is not in organization.members.accounts"},
 	}
 	for _, tt := range tests {
@@ -317,5 +319,31 @@ func TestMemberPoolsSync(t *testing.T) {
 	want := "arn:${AWS::Partition}:iam::222222222222:role/cognito-events-sync-reader-eu-west-1"
 	if len(assume) != 1 || len(assume[0].Resources) != 1 || assume[0].Resources[0] != want || assume[0].Actions[0] != "sts:AssumeRole" {
 		t.Errorf("assume statements %+v, want sts:AssumeRole on %s only", assume, want)
+	}
+}
+
+// TestDiscoverMemberPoolsSync: discovery reads every listed member account
+// in every member region, and may assume exactly those reader roles.
+func TestDiscoverMemberPoolsSync(t *testing.T) {
+	c, err := Parse([]byte(patch(t, orgTop, `{"name": "member-sync", "selection": {}, "sync": {"discoverMemberPools": true}}`)))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	r := &c.Routes[0]
+	env := r.SyncEnvironment("us-east-1")
+	if want := "aws:222222222222:us-east-1,aws:222222222222:eu-west-1,aws:333333333333:us-east-1,aws:333333333333:eu-west-1"; env[EnvSyncMemberDiscover] != want {
+		t.Errorf("%s = %q, want %q", EnvSyncMemberDiscover, env[EnvSyncMemberDiscover], want)
+	}
+	var roles []string
+	for _, st := range r.SyncStatements("us-east-1") {
+		if strings.HasPrefix(st.Actions[0], "cognito-idp:") {
+			t.Errorf("statement %+v: the hub's own pools are not read", st)
+		}
+		if st.Sid == SidAssumeMemberReader {
+			roles = append(roles, st.Resources...)
+		}
+	}
+	if len(roles) != 4 || roles[0] != "arn:${AWS::Partition}:iam::222222222222:role/cognito-events-sync-reader-us-east-1" {
+		t.Errorf("assumable roles %v", roles)
 	}
 }

@@ -70,6 +70,13 @@ type Sync struct {
 	// reader role (SYNC_MEMBER_POOLS; organization.go). Only with
 	// organization.
 	MemberPools []string `json:"memberPools"`
+	// DiscoverMemberPools also reads every pool of each account of
+	// organization.members.accounts in each member region
+	// (SYNC_MEMBER_DISCOVER). Only with organization and listed accounts.
+	DiscoverMemberPools bool `json:"discoverMemberPools"`
+	// memberPlaces are the PARTITION:ACCOUNT:REGION places discovery
+	// reads, set from the organization by Parse.
+	memberPlaces []string
 	// TimeoutSeconds is the sync function's timeout, 60 to 900; the sync
 	// checkpoints before it and the next run goes on from there.
 	// Default 900.
@@ -245,6 +252,9 @@ func (r *Route) SyncEnvironment(region string) map[string]string {
 	if len(s.MemberPools) > 0 {
 		env[EnvSyncMemberPools] = strings.Join(s.MemberPools, ",")
 	}
+	if len(s.memberPlaces) > 0 {
+		env[EnvSyncMemberDiscover] = strings.Join(s.memberPlaces, ",")
+	}
 	if len(s.Attributes.Allow) > 0 {
 		env[EnvSyncAllow] = strings.Join(s.Attributes.Allow, ",")
 	}
@@ -261,7 +271,7 @@ func (r *Route) SyncEnvironment(region string) map[string]string {
 // it discovers every pool of the region.
 func (r *Route) SyncStatements(region string) []Statement {
 	out := r.Sink.Statements()
-	if r.Sync != nil && len(r.Sync.MemberPools) > 0 {
+	if r.Sync != nil && len(r.Sync.MemberPools)+len(r.Sync.memberPlaces) > 0 {
 		out = append(out, r.memberStatement())
 		if len(r.Selection.UserPoolIDs) == 0 {
 			return out // only member pools: none of the hub's own is read

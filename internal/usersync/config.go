@@ -50,6 +50,10 @@ type Config struct {
 	// MemberPools (SYNC_MEMBER_POOLS): comma-separated ARNs of pools in
 	// other accounts, read through their reader roles (members.go).
 	MemberPools []MemberPool
+	// MemberDiscover (SYNC_MEMBER_DISCOVER): comma-separated
+	// PARTITION:ACCOUNT:REGION places whose every pool is read as a member
+	// pool.
+	MemberDiscover []MemberPool
 	// Delivery: SINK_*, SINK_TIMEOUT, RETRY_BASE_DELAY, RETRY_MAX_ATTEMPTS
 	// (delivery.Config documents each).
 	Delivery delivery.Config
@@ -78,6 +82,14 @@ func Load(getenv func(string) string) (Config, error) {
 			continue
 		}
 		c.MemberPools = append(c.MemberPools, p)
+	}
+	for _, place := range List(e.Str(EnvMemberDiscover)) {
+		p, err := ParsePlace(place)
+		if err != nil {
+			e.Fail(EnvMemberDiscover, err.Error())
+			continue
+		}
+		c.MemberDiscover = append(c.MemberDiscover, p)
 	}
 	if c.StateTable == "" {
 		e.Fail(EnvStateTable, "is required: the DynamoDB table of the sync's state")

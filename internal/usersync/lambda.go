@@ -33,10 +33,14 @@ type Function struct {
 	Log    *slog.Logger
 	// Members are pools of other accounts (SYNC_MEMBER_POOLS), each read
 	// through MemberCognito at Rate per account and region (members.go).
-	Members       []MemberPool
+	Members []MemberPool
+	// Discover are account and region places (SYNC_MEMBER_DISCOVER, no
+	// ARN or ID) whose every pool is read as a member pool.
+	Discover      []MemberPool
 	MemberCognito func(MemberPool) (CognitoAPI, error)
 	Rate          float64
 	limiters      map[string]Waiter
+	clients       map[string]CognitoAPI
 }
 
 // NewFunction wires the function from its configuration: Cognito and
@@ -69,10 +73,11 @@ func NewFunction(ctx context.Context, cfg Config, log *slog.Logger, getenv func(
 			Reserve:  LambdaReserve,
 			Log:      log,
 		},
-		Pools:   cfg.UserPoolIDs,
-		Log:     log,
-		Members: cfg.MemberPools,
-		Rate:    cfg.Rate,
+		Pools:    cfg.UserPoolIDs,
+		Log:      log,
+		Members:  cfg.MemberPools,
+		Discover: cfg.MemberDiscover,
+		Rate:     cfg.Rate,
 		MemberCognito: func(p MemberPool) (CognitoAPI, error) {
 			return MemberCognito(ac, p, lambdafn.Endpoint(getenv, lambdafn.ServiceCognito), lambdafn.Endpoint(getenv, lambdafn.ServiceSTS))
 		},
@@ -91,7 +96,7 @@ func (f *Function) Handle(ctx context.Context, _ json.RawMessage) (Stats, error)
 		f.Engine.Holder = "lambda request " + lc.AwsRequestID
 	}
 	pools := f.Pools
-	if len(pools) == 0 && len(f.Members) == 0 {
+	if len(pools) == 0 && len(f.Members)+len(f.Discover) == 0 {
 		var err error
 		if pools, err = ListPools(ctx, f.Engine.Cognito, f.Engine.Limiter, CognitoRetry); err != nil {
 			return Stats{}, err

@@ -142,3 +142,49 @@ func TestHubSyncMemberPools(t *testing.T) {
 		t.Errorf("second run sent %s; want one UserCreated from %s (a's lease held elsewhere)", strings.Join(s, ", "), b.ARN)
 	}
 }
+
+// TestHubSyncDiscoversMemberPools: with discovery places, the hub's sync
+// lists every pool of each member account and region through its reader
+// role and syncs each once, a listed pool that discovery also finds
+// included; the events carry each pool's ARN.
+func TestHubSyncDiscoversMemberPools(t *testing.T) {
+	srv := moto.Shared(t)
+	_, a1 := memberPool(t, "555555555555", 2)
+	_, a2 := memberPool(t, "555555555555", 1)
+	_, b := memberPool(t, "666666666666", 3)
+	var places []MemberPool
+	for _, s := range []string{"aws:555555555555:" + moto.Region, "aws:666666666666:" + moto.Region} {
+		p, err := ParsePlace(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		places = append(places, p)
+	}
+	if _, err := ParsePlace("aws:5555:us-east-1"); err == nil {
+		t.Error("a bad place was accepted")
+	}
+	rec := &recorder{}
+	e := newEngine(t, NewCognito(srv.Config(), nil), t.TempDir()+"/unused.db", rec)
+	e.Store = motoTable(t)
+	var assumed int
+	f := &Function{
+		Engine: e, Members: []MemberPool{a2}, Discover: places, Rate: 1000,
+		MemberCognito: func(p MemberPool) (CognitoAPI, error) {
+			assumed++
+			return MemberCognito(srv.Config(), p, nil, nil)
+		},
+	}
+	if stats, err := f.Handle(context.Background(), nil); err != nil || !stats.Complete {
+		t.Fatalf("Handle: %+v, %v", stats, err)
+	}
+	sources := map[string]int{}
+	for _, ev := range rec.take() {
+		sources[ev.Source]++
+	}
+	if sources[a1.ARN] != 2 || sources[a2.ARN] != 1 || sources[b.ARN] != 3 || len(sources) != 3 {
+		t.Errorf("events by source %v: want 2 from %s, 1 from %s, 3 from %s", sources, a1.ARN, a2.ARN, b.ARN)
+	}
+	if assumed != 2 {
+		t.Errorf("%d AssumeRole sessions, want one per account and region", assumed)
+	}
+}
