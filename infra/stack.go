@@ -118,6 +118,9 @@ func NewCognitoEventsStack(scope constructs.Construct, id string, props *StackPr
 			}
 			continue
 		}
+		if region := sprops.Env; region != nil && region.Region != nil && !r.InRegion(*region.Region) {
+			continue // every selected pool lies in another region
+		}
 		if err := addRoute(stack, r, codeDir, bus, alarmAction); err != nil { // rule and/or sync: sync.go
 			return nil, err
 		}

@@ -25,7 +25,8 @@ and for the others which field failed. Reads EventBridge envelopes or bare
 CloudTrail records (a JSON object, a JSON array of them, or JSON lines) from
 each FILE, or standard input; a bare record is first wrapped in the envelope
 EventBridge builds for it. A rule in state ENABLED never receives read-only
-management events, whatever its pattern, as in EventBridge.
+management events, whatever its pattern, as in EventBridge; nor does a rule
+see an event of another region than its stack's (the envelope's region).
 
 Prints one block per record:
   FILE: record N (line L): EVENTNAME EVENTID
@@ -104,6 +105,10 @@ func (m *matchReport) record(where string, data []byte) {
 	}
 	results := make([]pattern.Result, len(m.routes))
 	for i, r := range m.routes {
+		if reason := r.OtherRegion(env); reason != "" {
+			results[i] = pattern.Result{Reason: reason}
+			continue
+		}
 		if results[i], err = r.Match(env); err != nil {
 			fmt.Fprintf(m.stderr, "error: %s: %v\n", where, err)
 			m.failed++

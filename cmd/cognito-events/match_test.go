@@ -30,8 +30,9 @@ func TestMatchTemplate(t *testing.T) {
 		`  app-clients (us-east-1): no match: detail-type: want "AWS API Call via CloudTrail", found "AWS Service Event via CloudTrail"`,
 		`  hosted-ui (us-east-1): MATCH`,
 		env("Confirm_POST.json") + `: record 1 (line 1): Confirm_POST 9ecde66e-9faf-4c68-8d06-4e7a1a2e3cef`,
-		`  app-clients (us-east-1): no match: detail-type: want "AWS API Call via CloudTrail", found "AWS Service Event via CloudTrail"`,
-		`  hosted-ui (us-east-1): no match: no alternative of detail.$or matched: detail.requestParameters.userPoolId: want "us-east-1_Xk3mQ9pLw", found absent; detail.additionalEventData.userPoolId: want "us-east-1_Xk3mQ9pLw", found "ap-northeast-1_Jp4sZ8hQa"`,
+		// The event is from another region than the template's stack.
+		`  app-clients (us-east-1): no match: region: the event is from ap-northeast-1, and this rule is in the us-east-1 stack: EventBridge delivers a call only in the region it was made in`,
+		`  hosted-ui (us-east-1): no match: region: the event is from ap-northeast-1, and this rule is in the us-east-1 stack: EventBridge delivers a call only in the region it was made in`,
 		env("CreateUserPoolClient-failed.json") + `: record 1 (line 1): CreateUserPoolClient 0be84bdb-e219-4620-ac75-7977f650d888`,
 		`  app-clients (us-east-1): no match: detail.errorCode: want absent or "", found "LimitExceededException"`,
 		`  hosted-ui (us-east-1): no match: detail.eventName: "CreateUserPoolClient" is not one of ` + hostedNames,
@@ -111,7 +112,7 @@ func TestMatchBareRecords(t *testing.T) {
 	for _, want := range []string{
 		"lookup-events-page.json: record 1 (line 2): AdminEnableUser 28555a18-1d48-4b0b-95a0-5773408a48c2\n",
 		"lookup-events-page.json: record 3 (line 74): Token_POST 3e2bce34-9ec9-4c27-bfb5-dab24b68043f\n",
-		`  hosted-ui (us-east-1): no match: no alternative of detail.$or matched: detail.requestParameters.userPoolId: want "us-east-1_Xk3mQ9pLw", found absent; detail.additionalEventData.userPoolId: want "us-east-1_Xk3mQ9pLw", found "us-west-2_Wq2eR5tYu"`,
+		`  hosted-ui (us-east-1): no match: region: the event is from us-west-2, and this rule is in the us-east-1 stack: EventBridge delivers a call only in the region it was made in`,
 		"3 records: 0 matched a route, 3 matched none, 0 unreadable\n",
 	} {
 		if !strings.Contains(out, want) {
@@ -119,14 +120,19 @@ func TestMatchBareRecords(t *testing.T) {
 		}
 	}
 
-	// One record is "1 record", not "1 records".
-	if _, out, _ := runCLI(t, "", "match", "--template", templateFixture, repoFile("testdata", "records", "CreateUserPoolClient.json")); !strings.Contains(out, "\n1 record: 1 matched a route, 0 matched none, 0 unreadable\n") {
-		t.Errorf("one record's summary is not \"1 record: ...\":\n%s", out)
-	}
-
+	// One record is "1 record", not "1 records". The record, made in
+	// us-west-2, is moved to the template stack's region, us-east-1.
 	rec, err := os.ReadFile(repoFile("testdata", "records", "CreateUserPoolClient.json"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	rec = bytes.Replace(rec, []byte(`"awsRegion": "us-west-2"`), []byte(`"awsRegion": "us-east-1"`), 1)
+	moved := filepath.Join(t.TempDir(), "CreateUserPoolClient.json")
+	if err := os.WriteFile(moved, rec, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, out, _ := runCLI(t, "", "match", "--template", templateFixture, moved); !strings.Contains(out, "\n1 record: 1 matched a route, 0 matched none, 0 unreadable\n") {
+		t.Errorf("one record's summary is not \"1 record: ...\":\n%s", out)
 	}
 	var line bytes.Buffer
 	if err := json.Compact(&line, rec); err != nil {
@@ -218,5 +224,36 @@ func TestCLIDocMatchExample(t *testing.T) {
 	out = strings.ReplaceAll(out, repoFile()+string(filepath.Separator), "")
 	if out != example {
 		t.Errorf("docs/cli.md example:\n%s\nthe command prints:\n%s", example, out)
+	}
+}
+
+// TestMatchKnowsRegions: an eu-west-1 event is matched only by the stacks
+// of eu-west-1; a us-east-1-only app reports no match and says why, and a
+// route whose pools all lie in us-east-1 has nothing in eu-west-1.
+func TestMatchKnowsRegions(t *testing.T) {
+	write := func(cfg string) string {
+		f := filepath.Join(t.TempDir(), "cdk.json")
+		if err := os.WriteFile(f, []byte(`{"app": "x", "context": {"cognito-events": `+cfg+`}}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	sink := `"sink": {"kind": "http", "url": "https://example.com/hook"}`
+	envelope := repoFile("testdata", "envelopes", "AdminDeleteUser.json") // region eu-west-1
+	_, out, _ := runCLI(t, "", "match", "--config", write(`{"regions": ["us-east-1"], "routes": [{"name": "users-to-bus", "selection": {"operations": ["users"]}, `+sink+`}]}`), envelope)
+	want := "  users-to-bus (us-east-1): no match: region: the event is from eu-west-1, and this rule is in the us-east-1 stack: EventBridge delivers a call only in the region it was made in\n"
+	if !strings.Contains(out, want) || !strings.Contains(out, "0 matched a route") {
+		t.Errorf("us-east-1 app:\n%s\nwant %q", out, want)
+	}
+	_, out, _ = runCLI(t, "", "match", "--config", write(`{"regions": ["us-east-1", "eu-west-1"], "routes": [
+	  {"name": "users", "selection": {"operations": ["users"]}, `+sink+`},
+	  {"name": "east-pool", "selection": {"operations": ["users"], "userPoolIds": ["us-east-1_AbCdEfGhI"]}, `+sink+`}]}`), envelope)
+	for _, want := range []string{"  users (us-east-1): no match: region: the event is from eu-west-1", "  users (eu-west-1): MATCH", "  east-pool (us-east-1): no match: region:", "1 matched a route"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("two regions: output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "east-pool (eu-west-1)") {
+		t.Errorf("a route whose pools all lie in us-east-1 has a rule in eu-west-1:\n%s", out)
 	}
 }

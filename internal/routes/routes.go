@@ -117,6 +117,25 @@ func (r Route) Match(event []byte) (pattern.Result, error) {
 	return best, nil
 }
 
+// OtherRegion explains why a rule in one region's stack never sees an
+// event of another: EventBridge delivers a call only on the default bus of
+// the region it was made in. "" when the regions agree or either is
+// unknown (a template that does not say, an event without region). Match
+// does not look at regions (replay and backfill send a chosen route the
+// records given); the match command asks both.
+func (r Route) OtherRegion(event []byte) string {
+	var probe struct {
+		Region string `json:"region"`
+	}
+	if r.Region == "" || r.Member != nil { // a hub's rules see every member region's events
+		return ""
+	}
+	if json.Unmarshal(event, &probe) != nil || probe.Region == "" || probe.Region == r.Region {
+		return ""
+	}
+	return fmt.Sprintf("region: the event is from %s, and this rule is in the %s stack: EventBridge delivers a call only in the region it was made in", probe.Region, r.Region)
+}
+
 // Rule is one EventBridge rule of a route.
 type Rule struct {
 	ID      string // logical id in the template, "" from config
@@ -171,6 +190,9 @@ func FromConfig(cdk []byte) ([]Route, error) {
 			rules[j] = Rule{Pattern: p, Note: gen.Describe()}
 		}
 		for _, region := range cfg.Regions {
+			if !cr.InRegion(region) {
+				continue // its pools all lie elsewhere: nothing in this stack
+			}
 			routes = append(routes, Route{Name: cr.Name, Region: region, State: state, Pattern: rules[0].Pattern, Rules: rules, Config: cr, Member: member})
 		}
 	}

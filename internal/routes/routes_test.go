@@ -155,7 +155,7 @@ func TestFromConfigAgreesWithTemplate(t *testing.T) {
 		{"app-clients", "us-east-1", "", "ENABLED"},
 		{"app-clients", "eu-west-1", "", "ENABLED"},
 		{"hosted-ui", "us-east-1", "", StateAllManagementEvents},
-		{"hosted-ui", "eu-west-1", "", StateAllManagementEvents},
+		// hosted-ui selects only a us-east-1 pool: nothing in eu-west-1.
 	}
 	if got := summarize(fromCfg); !reflect.DeepEqual(got, want) {
 		t.Fatalf("routes\n got  %+v\n want %+v", got, want)
