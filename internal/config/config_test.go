@@ -164,6 +164,8 @@ func TestParseInvalid(t *testing.T) {
 		{"bad retry attempts", "", `{"delivery": {"retryAttempts": 200}}`, "delivery.retryAttempts: 200"},
 		{"lookup rate without lookup", "", `{"poolResolution": {"lookupRate": 5}}`, "poolResolution.lookupRate"},
 		{"bad client map", "", `{"poolResolution": {"clientMap": {"abc": "not-a-pool"}}}`, "poolResolution.clientMap"},
+		{"function timeout shorter than the attempts", "", `{"function": {"timeoutSeconds": 5}, "sink": {"kind": "http", "url": "https://example.com/hook", "timeout": "10s"}, "retry": {"maxAttempts": 5}}`,
+			`route "app-clients": function.timeoutSeconds: 5 s is shorter than sink.timeout 10s times retry.maxAttempts 5 (50s): Lambda would end the function before its last attempt; raise function.timeoutSeconds to at least 50`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -390,7 +392,7 @@ func TestTimeout(t *testing.T) {
 		{"short", `{"sink": {"kind": "http", "url": "https://example.com/", "timeout": "2s"}, "retry": {"maxAttempts": 3, "baseDelay": "1s"}}`, 14 * time.Second},
 		// 1 × 1.5s + 0 + 5s = 6.5s, rounded up.
 		{"rounded up", `{"sink": {"kind": "http", "url": "https://example.com/", "timeout": "1500ms"}, "retry": {"maxAttempts": 1}}`, 7 * time.Second},
-		{"override", `{"function": {"timeoutSeconds": 30}}`, 30 * time.Second},
+		{"override", `{"function": {"timeoutSeconds": 30}, "sink": {"kind": "http", "url": "https://example.com/hook", "timeout": "5s"}}`, 30 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -151,6 +151,9 @@ func (r *Route) validate(regions, poolRegions []string) error {
 	if t := r.Timeout(); t > MaxTimeout {
 		return fmt.Errorf("retry: the retry budget (%d attempts of sink.timeout %s plus backoff from %s) needs %s, more than Lambda's 15 minutes: lower retry.maxAttempts or sink.timeout", r.Retry.MaxAttempts, r.Sink.Timeout, r.Retry.BaseDelay, t)
 	}
+	if err := r.contradictions(); err != nil {
+		return err
+	}
 	if !slices.Contains(logLevels, f.LogLevel) {
 		return fmt.Errorf("function.logLevel: %q: want one of %s", f.LogLevel, strings.Join(logLevels, ", "))
 	}
