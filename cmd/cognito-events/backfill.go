@@ -122,7 +122,7 @@ over the same window or one that overlaps a window already sent.
 AWS credentials and region come from the SDK's default chain (environment,
 shared files, SSO); AWS_ENDPOINT_URL_CLOUDTRAIL overrides the endpoint.
 --dry-run lists what would be sent without sending. --sink-url sends to
-another endpoint than the route's (an HTTP route only); http:// is allowed
+another endpoint than the route's (an HTTP or log route only); http:// is allowed
 on loopback. The route's authentication and static headers are not sent to
 it (standard error says so) unless --keep-auth is given (https only).
 

@@ -26,7 +26,7 @@ func (f *routeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.config, "config", defaultConfigFile, "the CDK app's configuration `FILE` (cdk.json, context key \"cognito-events\")")
 	fs.StringVar(&f.region, "region", "", "one of the configuration's `REGION`s: the forwarder's AWS_REGION (default the first)")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list the records that would be sent; send nothing")
-	fs.StringVar(&f.sinkURL, "sink-url", "", "deliver to `URL` instead of an HTTP route's sink URL, without the route's authentication and headers; http:// is allowed on a loopback host")
+	fs.StringVar(&f.sinkURL, "sink-url", "", "deliver to `URL` instead of an HTTP route's sink URL (or a log route's log), without the route's authentication and headers; http:// is allowed on a loopback host")
 	fs.BoolVar(&f.keepAuth, "keep-auth", false, "send the route's authentication and headers to --sink-url too (https only)")
 	fs.BoolVar(&f.verbose, "verbose", false, "write the forwarder's own JSON log lines to standard error")
 }
@@ -91,7 +91,7 @@ The CloudEvent id is the record's eventID, as in the deployed function, so a
 replay delivers the same ids again: sinks that de-duplicate by id see no
 duplicates, and replaying is safe to repeat.
 
---sink-url sends to another endpoint than the route's (an HTTP route only),
+--sink-url sends to another endpoint than the route's (an HTTP or log route only),
 for example a local "cognito-events sink"; http:// is allowed on loopback.
 A test endpoint gets no production credentials: the route's authentication
 and static headers are not sent there (standard error says so), unless

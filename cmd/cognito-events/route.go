@@ -190,8 +190,16 @@ func applySinkOverride(env map[string]string, route string, o sinkOverride) (not
 func (t *routeTarget) forwarderEnv(opts sinkOptions) (map[string]string, error) {
 	env := t.Route.Environment()
 	env[fwconfig.EnvAWSRegion] = t.Region
-	if o := opts.Override; o.URL != "" && env[fwconfig.EnvSinkKind] != string(sink.KindHTTP) {
-		return nil, fmt.Errorf("%w: --sink-url: route %q delivers to a %s sink, not an HTTP endpoint", errUsage, t.Name, env[fwconfig.EnvSinkKind])
+	if o := opts.Override; o.URL != "" {
+		switch env[fwconfig.EnvSinkKind] {
+		case string(sink.KindHTTP):
+		case string(sink.KindLog):
+			// A log route has no endpoint to replace: for the run, the
+			// test URL is its HTTP sink.
+			env[fwconfig.EnvSinkKind] = string(sink.KindHTTP)
+		default:
+			return nil, fmt.Errorf("%w: --sink-url: route %q delivers to a %s sink, not an HTTP endpoint", errUsage, t.Name, env[fwconfig.EnvSinkKind])
+		}
 	}
 	note, err := applySinkOverride(env, t.Name, opts.Override)
 	if err != nil {
