@@ -13,7 +13,8 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
-// client is the real SDK client pointed at s, its retries off.
+// client is the real SDK client pointed at s, its retries off, its
+// requests' bodies in memory (HTTPClient says why).
 func client(tb testing.TB, s *Server) *cip.Client {
 	tb.Helper()
 	return cip.New(cip.Options{
@@ -21,6 +22,7 @@ func client(tb testing.TB, s *Server) *cip.Client {
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 		BaseEndpoint: aws.String(s.URL),
 		Retryer:      aws.NopRetryer{},
+		HTTPClient:   HTTPClient(),
 	})
 }
 
