@@ -34,6 +34,7 @@ Commands:
   detach-triggers  remove the triggers that call a triggers route's function from a user pool, every other setting kept
   demo-triggers    run a sign-up on cognito-local through the real trigger function and forwarder
   status           how each deployed route is doing: rules, deliveries, dead letters, alarms, sync, triggers
+  redrive          put a deployed route's dead letters back to be delivered again (--dry-run to see them)
 
 Run "cognito-events <command> --help" for a command's flags.
 `
@@ -88,6 +89,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runDetach(args[1:], stdout, stderr)
 	case "demo-triggers":
 		return runDemoTriggers(args[1:], stdout, stderr)
+	case "redrive":
+		return runRedrive(args[1:], stdout, stderr)
 	case "status":
 		return runStatus(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
