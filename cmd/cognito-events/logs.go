@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +32,30 @@ func (l *listFlag) Set(v string) error {
 		}
 	}
 	return nil
+}
+
+// logsRouteRegion checks that the configuration at path has route name
+// (of any kind: with a rule, a sync or triggers) and region, and returns
+// the region (the configuration's first when region is empty).
+func logsRouteRegion(path, name, region string) (string, error) {
+	cfg, err := readConfigFile(path)
+	if err != nil {
+		return "", err
+	}
+	var names []string
+	for _, r := range cfg.Routes {
+		names = append(names, r.Name)
+	}
+	if !slices.Contains(names, name) {
+		return "", fmt.Errorf("%w: %s: no route %q: one of %s", errUsage, path, name, strings.Join(names, ", "))
+	}
+	if region == "" {
+		return cfg.Regions[0], nil
+	}
+	if !slices.Contains(cfg.Regions, region) {
+		return "", fmt.Errorf("%w: %s: region %q is not one of %s", errUsage, path, region, strings.Join(cfg.Regions, ", "))
+	}
+	return region, nil
 }
 
 // logsProgressEvery is how many pages of one log group pass between two
@@ -99,11 +124,11 @@ Flags:
 	defer stop()
 	var opts []func(*awsconfig.LoadOptions) error
 	if *route != "" {
-		t, err := loadRoute(*config, *route, *region)
+		r, err := logsRouteRegion(*config, *route, *region)
 		if err != nil {
 			return setupFailed("logs", err, stderr)
 		}
-		*region = t.Region
+		*region = r
 	}
 	if *region != "" {
 		opts = append(opts, awsconfig.WithRegion(*region))

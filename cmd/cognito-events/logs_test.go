@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cfn "github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"github.com/cognito-events/cognito-events/internal/emulator/moto"
@@ -22,7 +27,7 @@ func TestLogsCommand(t *testing.T) {
 		t.Skip("runs the forwarder's bootstrap and moto")
 	}
 	srv := moto.Shared(t)
-	lines := logstest.ForwarderLines(t)
+	lines := forwarderLines(t)
 	group := "/aws/lambda/cognito-events-us-east-1-appclientsFunction"
 	logstest.Put(t, cwl.NewFromConfig(srv.Config()), group, "stream", time.Now().Add(-20*time.Minute), lines)
 	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
@@ -80,6 +85,60 @@ func TestLogsCommand(t *testing.T) {
 	}
 }
 
+var (
+	fwLinesOnce sync.Once
+	fwLines     []string
+)
+
+// forwarderLines are the real forwarder's lines, produced once.
+func forwarderLines(tb testing.TB) []string {
+	tb.Helper()
+	fwLinesOnce.Do(func() { fwLines = logstest.ForwarderLines(tb) })
+	if len(fwLines) == 0 {
+		tb.Fatal("no forwarder lines")
+	}
+	return fwLines
+}
+
+// TestLogsCommandRoute: --route finds the log group of a route without a
+// rule (a sync-only route) from the stack's outputs, and reads it.
+func TestLogsCommandRoute(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the forwarder's bootstrap and moto")
+	}
+	srv := moto.Shared(t)
+	group := "/aws/lambda/logs-route-test-sync"
+	logstest.Put(t, cwl.NewFromConfig(srv.Config()), group, "stream", time.Now().Add(-5*time.Minute), forwarderLines(t))
+	template := `{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}},
+	  "Outputs": {"usersyncSyncLogGroupName0A1B2C3D": {"Value": "` + group + `", "Description": "user sync log group of route user-sync"}}}`
+	client := cfn.NewFromConfig(srv.Config())
+	moto.Retry(t, "creating the stack", func(ctx context.Context) error {
+		_, err := client.CreateStack(ctx, &cfn.CreateStackInput{StackName: aws.String("logs-route-test"), TemplateBody: aws.String(template)})
+		return err
+	}, func(err error) bool { return strings.Contains(err.Error(), "AlreadyExists") })
+	cfg := filepath.Join(t.TempDir(), "cdk.json")
+	doc := `{"app": "go run ./infra", "context": {"cognito-events": {"regions": ["us-east-1"], "routes": [
+	  {"name": "user-sync", "selection": {"userPoolIds": ["us-east-1_AAAAAAAAA"]}, "sink": {"kind": "log"},
+	   "sync": {"schedule": "rate(30 minutes)", "timeoutSeconds": 600}}]}}}`
+	if err := os.WriteFile(cfg, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", "test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+
+	code, out, errOut := runCLI(t, "", "logs", "--config", cfg, "--route", "user-sync", "--stack", "logs-route-test", "--since", "1h", "--outcome", "delivered")
+	if code != exitOK || strings.Count(out, "  delivered  ") != 2 || !strings.Contains(out, "user-sync  ") {
+		t.Fatalf("exit %d\n%s\nstderr %s", code, out, errOut)
+	}
+	code, _, errOut = runCLI(t, "", "logs", "--config", cfg, "--route", "user-sync", "--stack", "no-such-stack")
+	if code != exitFailures || !strings.Contains(errOut, "no-such-stack") {
+		t.Fatalf("unknown stack: exit %d, stderr %s", code, errOut)
+	}
+}
+
 func TestLogsUsage(t *testing.T) {
 	tests := []struct {
 		name string
@@ -89,7 +148,8 @@ func TestLogsUsage(t *testing.T) {
 		{"neither route nor group", []string{"logs"}, "give --route NAME or --log-group NAME"},
 		{"both", []string{"logs", "--route", "app-clients", "--log-group", "g"}, "give --route NAME or --log-group NAME"},
 		{"bad since", []string{"logs", "--log-group", "g", "--since", "yesterday"}, "--since"},
-		{"unknown route", []string{"logs", "--route", "nope", "--config", repoFile("cdk.json")}, `"nope"`},
+		{"unknown route", []string{"logs", "--route", "nope", "--config", repoFile("cdk.json")}, `no route "nope": one of app-clients`},
+		{"unknown region", []string{"logs", "--route", "app-clients", "--config", repoFile("cdk.json"), "--region", "mars-1"}, `region "mars-1" is not one of us-east-1`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
