@@ -234,15 +234,7 @@ func newRole(scope constructs.Construct, r *config.Route) awsiam.Role {
 		Description: jsii.String(fmt.Sprintf("cognito-events forwarder of route %s", r.Name)),
 	})
 	for _, s := range r.Statements() {
-		resources := make([]*string, len(s.Resources))
-		for i, res := range s.Resources {
-			resources[i] = resolve(res)
-		}
-		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String(s.Sid),
-			Actions:   jsii.Strings(s.Actions...),
-			Resources: &resources,
-		}))
+		role.AddToPrincipalPolicy(policyStatement(s))
 		if s.Sid == config.SidListUserPools {
 			cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
 				Id:        jsii.String("AwsSolutions-IAM5"),
@@ -252,6 +244,33 @@ func newRole(scope constructs.Construct, r *config.Route) awsiam.Role {
 		}
 	}
 	return role
+}
+
+// policyStatement is the IAM statement of s: its placeholders resolved
+// (Fn::Sub), its conditions kept.
+func policyStatement(s config.Statement) awsiam.PolicyStatement {
+	resources := make([]*string, len(s.Resources))
+	for i, res := range s.Resources {
+		resources[i] = resolve(res)
+	}
+	props := &awsiam.PolicyStatementProps{Sid: jsii.String(s.Sid), Actions: jsii.Strings(s.Actions...), Resources: &resources}
+	if len(s.Conditions) > 0 {
+		conds := map[string]any{}
+		for _, c := range s.Conditions {
+			values := make([]*string, len(c.Values))
+			for i, v := range c.Values {
+				values[i] = resolve(v)
+			}
+			m, _ := conds[c.Test].(map[string]any)
+			if m == nil {
+				m = map[string]any{}
+				conds[c.Test] = m
+			}
+			m[c.Key] = values
+		}
+		props.Conditions = &conds
+	}
+	return awsiam.NewPolicyStatement(props)
 }
 
 // newAlarms alarms on anything that means an event may not have arrived:

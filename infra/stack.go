@@ -156,7 +156,22 @@ func newTrail(stack awscdk.Stack, t config.Trail) {
 		Reason: jsii.String("This bucket only receives CloudTrail log files, whose integrity log file validation proves; access logs of it would be a second log of a log, billed per request."),
 	}}, jsii.Bool(false))
 
+	// CloudTrail may write only this stack's trail into the bucket: the
+	// construct's own bucket policy has no aws:SourceArn for a trail that is
+	// not an organization's, so a deny names it (the name is the stack's, so
+	// the ARN is known before the trail exists).
+	trailName := awscdk.Fn_Sub(jsii.String("${AWS::StackName}-cognito-events"), nil)
+	trailARN := awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/${AWS::StackName}-cognito-events"), nil)
+	bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("OnlyThisTrail"),
+		Effect:     awsiam.Effect_DENY,
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudtrail.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("s3:GetBucketAcl", "s3:PutObject"),
+		Resources:  &[]*string{bucket.BucketArn(), bucket.ArnForObjects(jsii.String("*"))},
+		Conditions: &map[string]any{"StringNotEquals": map[string]any{"aws:SourceArn": trailARN}},
+	}))
 	trail := awscloudtrail.NewTrail(scope, jsii.String("Trail"), &awscloudtrail.TrailProps{
+		TrailName:                  trailName,
 		Bucket:                     bucket,
 		EnableFileValidation:       jsii.Bool(true),
 		IsMultiRegionTrail:         jsii.Bool(false),
@@ -189,6 +204,8 @@ func newAlarmTopic(stack awscdk.Stack, email string) awscloudwatch.IAlarmAction 
 		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
 		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey*"),
 		Resources:  jsii.Strings("*"),
+		// Only alarms of this account (confused deputy).
+		Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()}},
 	}), jsii.Bool(false))
 	topic := awssns.NewTopic(stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
 		DisplayName: jsii.String("cognito-events alarms"),

@@ -128,13 +128,7 @@ func NewSync(scope constructs.Construct, id string, props *SyncProps) (*Sync, er
 	})
 	logs.GrantWrite(role)
 	for _, st := range r.SyncStatements(props.Region) {
-		resources := make([]*string, len(st.Resources))
-		for i, res := range st.Resources {
-			resources[i] = resolve(res)
-		}
-		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid: jsii.String(st.Sid), Actions: jsii.Strings(st.Actions...), Resources: &resources,
-		}))
+		role.AddToPrincipalPolicy(policyStatement(st))
 	}
 	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("SyncState"),

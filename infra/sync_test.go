@@ -26,9 +26,9 @@ const syncConfig = `{
      "sync": {"schedule": "rate(30 minutes)", "rate": 5, "baseline": true, "attributes": {"deny": ["phone_number"]}, "timeoutSeconds": 600}},
     {"name": "users", "selection": {"operations": ["users"]},
      "sink": {"kind": "eventbridge", "bus": "identity"},
-     "sync": {}, "enrich": {"user": true}},
-    {"name": "app-clients", "selection": {"operations": ["app-clients"]},
-     "sink": {"kind": "http", "url": "https://hooks.example.com/cognito"}}
+     "sync": {}},
+    {"name": "app-clients", "selection": {"operations": ["app-clients"], "userPoolIds": ["us-east-1_AAAAAAAAA", "eu-west-1_BBBBBBBBB"]},
+     "sink": {"kind": "http", "url": "https://hooks.example.com/cognito"}, "enrich": {"user": true}}
   ]
 }`
 
@@ -141,7 +141,7 @@ func TestSyncResources(t *testing.T) {
 		if _, ok := other["SYNC_USER_POOL_IDS"]; ok {
 			t.Errorf("a discovering sync has SYNC_USER_POOL_IDS: %v", other)
 		}
-		fwd := prop(s.res[s.logicalID(t, "users", "Function")], "Environment", "Variables").(map[string]any)
+		fwd := prop(s.res[s.logicalID(t, "app-clients", "Function")], "Environment", "Variables").(map[string]any)
 		if fwd["ENRICH_USER"] != "true" || fwd["ENRICH_USER_RATE"] != "5" {
 			t.Errorf("forwarder with enrich.user: environment %v", fwd)
 		}
@@ -178,7 +178,7 @@ func TestSyncResources(t *testing.T) {
 		if lp := disc[config.SidListUserPools]; lp == nil || !jsonEqual(t, lp["Action"], "cognito-idp:ListUserPools") {
 			t.Errorf("a discovering sync lacks ListUserPools: %v", disc)
 		}
-		fwd := statements(t, s, s.logicalID(t, "users", "Role"))
+		fwd := statements(t, s, s.logicalID(t, "app-clients", "Role"))
 		if e := fwd[config.SidEnrichUser]; e == nil || !jsonEqual(t, e["Action"], "cognito-idp:ListUsers") {
 			t.Errorf("the enriching forwarder lacks ListUsers: %v", fwd)
 		}

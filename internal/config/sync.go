@@ -116,6 +116,17 @@ func (r *Route) validateSync() error {
 	return r.Enrich.validate(r.HasRule())
 }
 
+// validateEnrichScope refuses enrich.user on a route that names no pool:
+// the forwarder may call ListUsers on the route's pools only, never on
+// every pool of the region. It runs after the organization checks, which
+// refuse enrich.user outright there.
+func (r *Route) validateEnrichScope() error {
+	if r.Enrich.User && len(r.Selection.UserPoolIDs) == 0 {
+		return fmt.Errorf("enrich.user: needs selection.userPoolIds: the forwarder may call ListUsers on the route's pools only, never on every pool of the region")
+	}
+	return nil
+}
+
 func (s *Sync) applyDefaults() {
 	if s.Schedule == "" {
 		s.Schedule = DefaultSyncSchedule

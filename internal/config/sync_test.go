@@ -22,7 +22,7 @@ func TestSyncDefaults(t *testing.T) {
 	if r.Enrich.UserRate != 0 {
 		t.Errorf("enrich.userRate = %v without user", r.Enrich.UserRate)
 	}
-	if r := mustRoute(t, `{"enrich": {"user": true}}`); r.Enrich.UserRate != 5 {
+	if r := mustRoute(t, `{"selection": {"operations": ["users"], "userPoolIds": ["us-east-1_AAAAAAAAA"]}, "enrich": {"user": true}}`); r.Enrich.UserRate != 5 {
 		t.Errorf("enrich.userRate = %v, want 5", r.Enrich.UserRate)
 	}
 }
@@ -65,6 +65,7 @@ func TestSyncInvalid(t *testing.T) {
 		{"sync-only buffered", `{` + syncOnly + `, "sync": {}, "delivery": {"buffered": true}}`, "delivery.buffered"},
 		{"enrich on sync-only", `{` + syncOnly + `, "sync": {}, "enrich": {"user": true}}`, "enrich.user"},
 		{"enrich rate without user", `{"enrich": {"userRate": 3}}`, "enrich"},
+		{"enrich without pools", `{"enrich": {"user": true}}`, "enrich.user: needs selection.userPoolIds"},
 		{"enrich bad rate", `{"enrich": {"user": true, "userRate": -2}}`, "enrich.userRate"},
 		{"enrich allow and deny", `{"enrich": {"user": true, "userAttributes": {"allow": ["email"], "deny": ["name"]}}}`, "enrich.userAttributes"},
 	}

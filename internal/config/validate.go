@@ -94,6 +94,9 @@ func (c *Config) validate() error {
 		if err := r.validateAccounts(c.Organization); err != nil {
 			return fmt.Errorf("route %q: %w", r.Name, err)
 		}
+		if err := r.validateEnrichScope(); err != nil {
+			return fmt.Errorf("route %q: %w", r.Name, err)
+		}
 	}
 	return c.validatePoolNames()
 }

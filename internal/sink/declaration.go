@@ -32,6 +32,24 @@ type Statement struct {
 	Sid       string
 	Actions   []string
 	Resources []string
+	// Conditions narrow the grant, as in a policy's Condition block.
+	Conditions []Condition
+}
+
+// Condition is one condition of a Statement: Test (StringEquals, …) on Key
+// (kms:ViaService, …) against Values, which may hold the placeholders
+// below.
+type Condition struct {
+	Test   string
+	Key    string
+	Values []string
+}
+
+// ViaService limits a KMS grant to requests the AWS service makes on the
+// function's behalf in the stack's region (kms:ViaService): the key can
+// decrypt what service sends or stores, and nothing else.
+func ViaService(service string) []Condition {
+	return []Condition{{Test: "StringEquals", Key: "kms:ViaService", Values: []string{service + "." + Region + ".amazonaws.com"}}}
 }
 
 // Placeholders in Statement resources, resolved per stack (CloudFormation
@@ -127,7 +145,8 @@ func (d *Declaration) Statements() []Statement {
 	}
 	out := spec.Statements(d)
 	if d.KMSKeyARN != "" {
-		out = append(out, Statement{Sid: "EncryptForSink", Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []string{d.KMSKeyARN}})
+		out = append(out, Statement{Sid: "EncryptForSink", Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []string{d.KMSKeyARN},
+			Conditions: ViaService(string(d.Kind))})
 	}
 	return out
 }

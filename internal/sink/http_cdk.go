@@ -276,7 +276,12 @@ func httpStatements(d *Declaration) []Statement {
 	out = append(out, readSecretStatements("ReadSinkSecret", a.Secret)...)
 	out = append(out, readSecretStatements("ReadSinkURLSecret", d.URLSecret)...)
 	if a.SecretKMSKeyARN != "" {
-		out = append(out, Statement{Sid: "DecryptSinkSecret", Actions: []string{"kms:Decrypt"}, Resources: []string{a.SecretKMSKeyARN}})
+		service := "secretsmanager"
+		if secretKind(a.Secret) == ssmParameter {
+			service = "ssm"
+		}
+		out = append(out, Statement{Sid: "DecryptSinkSecret", Actions: []string{"kms:Decrypt"}, Resources: []string{a.SecretKMSKeyARN},
+			Conditions: ViaService(service)})
 	}
 	return out
 }
