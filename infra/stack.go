@@ -156,22 +156,21 @@ func newTrail(stack awscdk.Stack, t config.Trail) {
 		Reason: jsii.String("This bucket only receives CloudTrail log files, whose integrity log file validation proves; access logs of it would be a second log of a log, billed per request."),
 	}}, jsii.Bool(false))
 
-	// CloudTrail may write only this stack's trail into the bucket: the
-	// construct's own bucket policy has no aws:SourceArn for a trail that is
-	// not an organization's, so a deny names it (the name is the stack's, so
-	// the ARN is known before the trail exists).
-	trailName := awscdk.Fn_Sub(jsii.String("${AWS::StackName}-cognito-events"), nil)
-	trailARN := awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/${AWS::StackName}-cognito-events"), nil)
+	// CloudTrail may write into the bucket only for trails of this account
+	// and region: the construct's own bucket policy has no aws:SourceArn
+	// for a trail that is not an organization's, so a deny adds it. The
+	// trail's own ARN cannot be named (the trail depends on this policy,
+	// and its name is not fixed), so the condition is the account's trails.
+	trails := awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/*"), nil)
 	bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("OnlyThisTrail"),
+		Sid:        jsii.String("OnlyThisAccountsTrails"),
 		Effect:     awsiam.Effect_DENY,
 		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudtrail.amazonaws.com"), nil)},
 		Actions:    jsii.Strings("s3:GetBucketAcl", "s3:PutObject"),
 		Resources:  &[]*string{bucket.BucketArn(), bucket.ArnForObjects(jsii.String("*"))},
-		Conditions: &map[string]any{"StringNotEquals": map[string]any{"aws:SourceArn": trailARN}},
+		Conditions: &map[string]any{"ArnNotLike": map[string]any{"aws:SourceArn": trails}},
 	}))
 	trail := awscloudtrail.NewTrail(scope, jsii.String("Trail"), &awscloudtrail.TrailProps{
-		TrailName:                  trailName,
 		Bucket:                     bucket,
 		EnableFileValidation:       jsii.Bool(true),
 		IsMultiRegionTrail:         jsii.Bool(false),
