@@ -68,7 +68,7 @@ func MemberCognito(ac aws.Config, p MemberPool, cognitoEndpoint, stsEndpoint *st
 	mc.Region = p.Region
 	mc, err := lambdafn.AssumeRole(mc, p.RoleARN(), stsEndpoint)
 	if err != nil {
-		return nil, fmt.Errorf("pool %s: %w", p.ARN, err)
+		return nil, fmt.Errorf("account %s in %s: %w", p.Account, p.Region, err)
 	}
 	return NewCognito(mc, cognitoEndpoint), nil
 }
@@ -79,7 +79,7 @@ func MemberCognito(ac aws.Config, p MemberPool, cognitoEndpoint, stsEndpoint *st
 // region), which the pools of that account and region share.
 func (f *Function) memberEngine(p MemberPool) (*Engine, error) {
 	if f.MemberCognito == nil {
-		return nil, fmt.Errorf("pool %s: the function has no way to reach member accounts", p.ARN)
+		return nil, fmt.Errorf("account %s in %s: the function has no way to reach member accounts", p.Account, p.Region)
 	}
 	key := p.Account + "/" + p.Region
 	api, ok := f.clients[key]
@@ -110,7 +110,7 @@ func (f *Function) memberEngine(p MemberPool) (*Engine, error) {
 // own lease and state (keyed by the pool id, as the hub's own pools): the
 // listed pools, then every pool of each discovery place.
 func (f *Function) syncMembers(ctx context.Context, total *Stats, errs *[]error) {
-	members := f.Members
+	members := slices.Clone(f.Members) // discovered pools are added per run
 	for _, place := range f.Discover {
 		if f.Engine.timeUp(ctx) {
 			return

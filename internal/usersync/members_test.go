@@ -187,4 +187,7 @@ func TestHubSyncDiscoversMemberPools(t *testing.T) {
 	if assumed != 2 {
 		t.Errorf("%d AssumeRole sessions, want one per account and region", assumed)
 	}
+	if len(f.Members) != 1 {
+		t.Errorf("discovery changed the function's listed pools: %v", f.Members)
+	}
 }
