@@ -36,6 +36,7 @@ func (n *Normalizer) Normalize(ctx context.Context, input []byte) (*Event, error
 	// The redactor copies the open-ended parts compactly and redacted while
 	// the record is decoded, collecting the identifiers they carry.
 	r := redactor{out: make([]byte, 0, len(input))}
+	r.keys, r.hinted = r.keyBuf[:0], r.hintBuf[:0]
 	in := decoded{red: &r}
 	if err := decodeInput(s, &in); err != nil {
 		return nil, err

@@ -133,8 +133,12 @@ type redactor struct {
 	spans [numSections]span
 	hints [numSections]hints
 	// keys holds the keys of the objects being copied, innermost last;
-	// hinted the subset whose values carry a hint (checkKey).
+	// hinted the subset whose values carry a hint (checkKey). They start
+	// in keyBuf and hintBuf, so a record of usual size allocates nothing
+	// for them.
 	keys, hinted []keyEntry
+	keyBuf       [16]keyEntry
+	hintBuf      [4]keyEntry
 }
 
 // keyEntry is a key of an object being copied and the hint its value
