@@ -22,6 +22,7 @@ func (w *window) Read(p []byte) (int, error) {
 	}
 	n := copy(p, r.buf[w.at-r.base:])
 	w.at += n
+	r.scanned += n
 	return n, nil
 }
 
@@ -77,6 +78,7 @@ func (r *Reader) more(from int) bool {
 func (r *Reader) skipSpace(off int) int {
 	for {
 		for off < r.end() {
+			r.scanned++
 			switch r.buf[off-r.base] {
 			case ' ', '\t', '\r', '\n':
 				off++
@@ -97,8 +99,10 @@ func (r *Reader) findEOL(off int) int {
 	from := off
 	for {
 		if i := bytes.IndexByte(r.buf[off-r.base:], '\n'); i >= 0 {
+			r.scanned += i + 1
 			return off + i
 		}
+		r.scanned += r.end() - off
 		off = r.end()
 		if !r.more(from) {
 			return off
@@ -116,6 +120,7 @@ func (r *Reader) readRest(off int) []byte {
 // lineAt returns the line of offset off, at or after every offset asked
 // before.
 func (r *Reader) lineAt(off int) int {
+	r.scanned += off - r.lineOff
 	r.lineNo += bytes.Count(r.slice(r.lineOff, off), []byte{'\n'})
 	r.lineOff = off
 	return r.lineNo

@@ -8,10 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
-	"time"
 )
 
 // readAll reads every record of data through a Reader that is given at
@@ -236,32 +236,40 @@ func compact(tb testing.TB, data []byte) []byte {
 	return b.Bytes()
 }
 
+// linearInput is a long line of many values and a long run of blank
+// lines: the shapes where a reader that rescans its buffer goes quadratic.
+func linearInput(n int) []byte {
+	return []byte("{}\n" + strings.Repeat("{}", n) + "\n" + strings.Repeat(" \n", n) + "[1]")
+}
+
 // TestLinear checks that a long line of many values, and long runs of
-// whitespace, take time linear in their length: reading twice the input
-// takes at most about twice as long.
+// whitespace, take work linear in their length: ten times the input, the
+// Reader examines at most about ten times the bytes. It counts the work
+// rather than timing it (BenchmarkReaderLinear times it), so that a
+// loaded machine cannot fail it and a quadratic reader always does.
 func TestLinear(t *testing.T) {
-	input := func(n int) []byte {
-		return []byte("{}\n" + strings.Repeat("{}", n) + "\n" + strings.Repeat(" \n", n) + "[1]")
-	}
-	cost := func(n int) int {
-		r := NewReader(bytes.NewReader(input(n)))
-		records := 0
+	cost := func(n int) (records, scanned int, allocated uint64) {
+		data := linearInput(n)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		r := NewReader(bytes.NewReader(data))
 		for {
 			if _, err := r.Next(); err != nil {
-				return records
+				runtime.ReadMemStats(&after)
+				return records, r.scanned, after.TotalAlloc - before.TotalAlloc
 			}
 			records++
 		}
 	}
-	if got := cost(100000); got != 100002 {
+	if got, _, _ := cost(100000); got != 100002 {
 		t.Fatalf("%d records, want 100002", got)
 	}
-	start := time.Now()
-	cost(20000)
-	small := time.Since(start)
-	start = time.Now()
-	cost(200000)
-	if large := time.Since(start); large > 30*small+50*time.Millisecond {
-		t.Errorf("10x the input took %v, against %v", large, small)
+	_, small, smallAlloc := cost(20000)
+	_, large, largeAlloc := cost(200000)
+	if small < 20000 || large > 11*small {
+		t.Errorf("10x the input examined %d bytes, against %d (%.1fx)", large, small, float64(large)/float64(small))
+	}
+	if largeAlloc > 11*smallAlloc {
+		t.Errorf("10x the input allocated %d bytes, against %d (%.1fx)", largeAlloc, smallAlloc, float64(largeAlloc)/float64(smallAlloc))
 	}
 }
