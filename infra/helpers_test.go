@@ -22,7 +22,7 @@ import (
 // Makefile does, to keep node's end-of-life banner out of the output.)
 func TestMain(m *testing.M) {
 	code := m.Run()
-	jsii.Close()
+	closeJSII() // see jsii.go: no false "exited abnormally" line
 	os.Exit(code)
 }
 
@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 // with read-only calls, pools and lookup, buffered sqs, hosted-UI to sns).
 const fullConfig = `{
   "regions": ["us-east-1", "eu-west-1"],
-  "trail": {"mode": "create", "bucketExpirationDays": 30, "excludeEventSources": ["kms.amazonaws.com", "rdsdata.amazonaws.com"]},
+  "trail": {"mode": "create", "bucketExpirationDays": 30, "excludeEventSources": ["kms.amazonaws.com", "rdsdata.amazonaws.com"], "cloudWatchLogs": true},
   "alarms": {"email": "ops@example.com"},
   "routes": [
     {"name": "app-clients", "selection": {"operations": ["app-clients"]},

@@ -12,12 +12,12 @@ import (
 )
 
 func main() {
-	defer jsii.Close()
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "cognito-events:", err)
-		jsii.Close()
+		closeJSII()
 		os.Exit(1)
 	}
+	closeJSII()
 }
 
 // run reads the configuration from the app's context and adds one stack per

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
@@ -170,13 +171,44 @@ func newTrail(stack awscdk.Stack, t config.Trail) {
 		Resources:  &[]*string{bucket.BucketArn(), bucket.ArnForObjects(jsii.String("*"))},
 		Conditions: &map[string]any{"ArnNotLike": map[string]any{"aws:SourceArn": trails}},
 	}))
-	trail := awscloudtrail.NewTrail(scope, jsii.String("Trail"), &awscloudtrail.TrailProps{
+	// SSE-KMS for the log files (Security Hub CloudTrail.2): a key of the
+	// stack, rotated, that CloudTrail may use only for this account's
+	// trails; the account's principals read through IAM as usual.
+	key := awskms.NewKey(scope, jsii.String("Key"), &awskms.KeyProps{
+		Description:       jsii.String("cognito-events: encrypts the CloudTrail log files"),
+		EnableKeyRotation: jsii.Bool(true),
+		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+	})
+	trailARNs := awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"), nil)
+	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("CloudTrailEncryptsLogs"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudtrail.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("kms:GenerateDataKey*"),
+		Resources:  jsii.Strings("*"),
+		Conditions: &map[string]any{
+			"StringLike":   map[string]any{"kms:EncryptionContext:aws:cloudtrail:arn": trailARNs},
+			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+		},
+	}), jsii.Bool(false))
+	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("CloudTrailDescribesKey"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudtrail.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("kms:DescribeKey"),
+		Resources:  jsii.Strings("*"),
+	}), jsii.Bool(false))
+
+	props := &awscloudtrail.TrailProps{
 		Bucket:                     bucket,
+		EncryptionKey:              key,
 		EnableFileValidation:       jsii.Bool(true),
 		IsMultiRegionTrail:         jsii.Bool(false),
 		IncludeGlobalServiceEvents: jsii.Bool(false),
-		SendToCloudWatchLogs:       jsii.Bool(false),
-	})
+		SendToCloudWatchLogs:       jsii.Bool(t.CloudWatchLogs),
+	}
+	if t.CloudWatchLogs {
+		props.CloudWatchLogsRetention = awslogs.RetentionDays_ONE_YEAR
+	}
+	trail := awscloudtrail.NewTrail(scope, jsii.String("Trail"), props)
 	if len(t.ExcludeEventSources) > 0 {
 		cfn := trail.Node().DefaultChild().(awscloudtrail.CfnTrail)
 		cfn.AddPropertyOverride(jsii.String("AdvancedEventSelectors"), []any{map[string]any{

@@ -45,11 +45,14 @@ func TestTrailAndBucket(t *testing.T) {
 		assert(t, func() { tm.ResourceCountIs(jsii.String("AWS::CloudTrail::Trail"), jsii.Number(1)) })
 		assert(t, func() {
 			tm.HasResourceProperties(jsii.String("AWS::CloudTrail::Trail"), map[string]any{
-				"EnableLogFileValidation": true,
-				"IsLogging":               true,
-				"IsMultiRegionTrail":      false,
-				"TrailName":               assertions.Match_Absent(),
-				"EventSelectors":          assertions.Match_Absent(),
+				"EnableLogFileValidation":   true,
+				"IsLogging":                 true,
+				"KMSKeyId":                  assertions.Match_ObjectLike(&map[string]any{"Fn::GetAtt": assertions.Match_AnyValue()}),
+				"CloudWatchLogsLogGroupArn": assertions.Match_AnyValue(),
+				"CloudWatchLogsRoleArn":     assertions.Match_AnyValue(),
+				"IsMultiRegionTrail":        false,
+				"TrailName":                 assertions.Match_Absent(),
+				"EventSelectors":            assertions.Match_Absent(),
 				"AdvancedEventSelectors": []any{assertions.Match_ObjectLike(&map[string]any{
 					"FieldSelectors": []any{
 						map[string]any{"Field": "eventCategory", "Equals": []any{"Management"}},
@@ -57,6 +60,22 @@ func TestTrailAndBucket(t *testing.T) {
 					},
 				})},
 			})
+		})
+	})
+	t.Run("key", func(t *testing.T) {
+		assert(t, func() {
+			tm.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
+				"EnableKeyRotation": true,
+				"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{
+					assertions.Match_ObjectLike(&map[string]any{
+						"Sid": "CloudTrailEncryptsLogs", "Action": "kms:GenerateDataKey*", "Effect": "Allow",
+						"Principal": map[string]any{"Service": "cloudtrail.amazonaws.com"},
+					}),
+				})},
+			})
+		})
+		assert(t, func() {
+			tm.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 365})
 		})
 	})
 	t.Run("bucket", func(t *testing.T) {

@@ -70,6 +70,10 @@ type Trail struct {
 	// log, to cut cost: only "kms.amazonaws.com" and "rdsdata.amazonaws.com",
 	// the two CloudTrail allows a trail to exclude.
 	ExcludeEventSources []string `json:"excludeEventSources"`
+	// CloudWatchLogs also delivers the trail's events to a CloudWatch
+	// Logs group (retention one year), for metric filters and alarms on
+	// API activity (Security Hub CloudTrail.5). Mode create only.
+	CloudWatchLogs bool `json:"cloudWatchLogs"`
 }
 
 // Alarms configures the alarm notifications.

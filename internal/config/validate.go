@@ -62,8 +62,8 @@ func (c *Config) validate() error {
 			return fmt.Errorf("trail.excludeEventSources[%d]: %q: a trail can exclude only %s from its management events (CloudTrail does not let a trail select one service such as cognito-idp.amazonaws.com)", i, s, strings.Join(excludableSources, " and "))
 		}
 	}
-	if c.Trail.Mode == TrailExisting && (len(c.Trail.ExcludeEventSources) > 0 || c.Trail.BucketExpirationDays != DefaultBucketExpirationDays) {
-		return fmt.Errorf("trail: excludeEventSources and bucketExpirationDays apply only with mode create")
+	if c.Trail.Mode == TrailExisting && (len(c.Trail.ExcludeEventSources) > 0 || c.Trail.BucketExpirationDays != DefaultBucketExpirationDays || c.Trail.CloudWatchLogs) {
+		return fmt.Errorf("trail: excludeEventSources, bucketExpirationDays and cloudWatchLogs apply only with mode create")
 	}
 	if c.Alarms.Email != "" {
 		if a, err := mail.ParseAddress(c.Alarms.Email); err != nil || a.Address != c.Alarms.Email {
