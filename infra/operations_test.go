@@ -74,6 +74,9 @@ func TestDashboardAndQueries(t *testing.T) {
 				}
 			}
 			for id := range logGroups {
+				if strings.HasPrefix(id, "Trail") {
+					continue // the trail's CloudTrail events (trail.cloudWatchLogs), not a function's log
+				}
 				wantGroups = append(wantGroups, id)
 			}
 			if len(wantFns) == 0 {
