@@ -27,7 +27,7 @@ import (
 func TestSyncRoleARN(t *testing.T) {
 	const member = "222222222222"
 	roleARN := "arn:aws:iam::" + member + ":role/cognito-events-sync-reader-" + moto.Region
-	srv := moto.Shared(t) // TestSyncCommand, which runs later, stops it
+	srv := moto.Shared(t)
 	memberCfg, err := lambdafn.AssumeRole(srv.Config(), roleARN, nil)
 	if err != nil {
 		t.Fatalf("AssumeRole: %v", err)

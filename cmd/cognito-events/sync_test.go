@@ -25,7 +25,6 @@ import (
 // endpoint from AWS_ENDPOINT_URL, delivering to a loopback HTTP sink.
 func TestSyncCommand(t *testing.T) {
 	srv := moto.Shared(t)
-	t.Cleanup(srv.Stop)
 	client := usersync.NewCognito(srv.Config(), nil)
 	var pool string
 	moto.Retry(t, "creating pool", func(ctx context.Context) error {
