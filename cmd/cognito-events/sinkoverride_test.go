@@ -131,3 +131,63 @@ func TestApplySinkOverride(t *testing.T) {
 		})
 	}
 }
+
+// TestSyncRouteSinkURLDropsAuth: sync --route --sink-url, against a moto
+// pool, sends the route's users to a loopback receiver without the route's
+// bearer authentication or static header, and standard error says why, as
+// replay and backfill do (applySinkOverride serves all three).
+func TestSyncRouteSinkURLDropsAuth(t *testing.T) {
+	e := newSyncEnv(t, "ada", "grace")
+	var (
+		mu     sync.Mutex
+		calls  int
+		leaked []string
+	)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		for _, h := range []string{"Authorization", "X-Tenant"} {
+			if v := r.Header.Get(h); v != "" {
+				leaked = append(leaked, h+": "+v)
+			}
+		}
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	t.Cleanup(recv.Close)
+	cfg := filepath.Join(t.TempDir(), "cdk.json")
+	doc := `{"context": {"cognito-events": {"regions": ["us-east-1"], "routes": [
+	  {"name": "prod", "selection": {"userPoolIds": ["` + e.pool + `"]},
+	   "sink": {"kind": "http", "url": "https://sink.example.com/events", "headers": {"X-Tenant": "prod-tenant"},
+	            "auth": {"type": "bearer", "secret": "/prod/sink-token"}},
+	   "sync": {"schedule": "rate(30 minutes)", "timeoutSeconds": 600}}]}}}`
+	if err := os.WriteFile(cfg, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(t.TempDir(), "state.db")
+	code, stdout, stderr := runCLI(t, "", "sync", "--user-pool-id", e.pool, "--state", state, "--rate", "1000",
+		"--config", cfg, "--route", "prod", "--sink-url", recv.URL+"/test")
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 2 {
+		t.Fatalf("receiver got %d requests, want 2 (one UserCreated a user)\n%s", calls, stdout)
+	}
+	if len(leaked) > 0 {
+		t.Fatalf("the test URL received the route's credentials: %v", leaked)
+	}
+	if want := `not sending route "prod"'s bearer authentication or its static headers`; !strings.Contains(stderr, want) {
+		t.Errorf("stderr does not say %q:\n%s", want, stderr)
+	}
+	if strings.Contains(stderr, "prod-tenant") || strings.Contains(stderr, "/prod/sink-token") {
+		t.Errorf("stderr shows a header value or the secret's name:\n%s", stderr)
+	}
+
+	code, _, stderr = runCLI(t, "", "sync", "--user-pool-id", e.pool, "--state", state, "--config", cfg, "--route", "prod",
+		"--sink-url", recv.URL+"/test", "--keep-auth")
+	if code != exitUsage || !strings.Contains(stderr, "needs an https://") {
+		t.Errorf("--keep-auth with an http URL: exit %d, want %d with the https rule\n%s", code, exitUsage, stderr)
+	}
+}

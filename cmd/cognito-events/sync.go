@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -31,7 +30,7 @@ type syncFlags struct {
 	roleARN                                     string
 	rate                                        float64
 	rateSet                                     bool
-	baseline, dryRun, resendOnPolicy            bool
+	baseline, dryRun, resendOnPolicy, keepAuth  bool
 }
 
 func runSync(args []string, stdout, stderr io.Writer) int {
@@ -42,7 +41,8 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.region, "region", "", "AWS `REGION` (default: the SDK's, else the pool id's prefix)")
 	fs.StringVar(&f.roleARN, "role-arn", "", "assume the IAM role `ARN` for every Cognito call, to sync a pool of another account (docs/organizations.md)")
 	fs.StringVar(&f.state, "state", "", "the sync's state `FILE` (created on first run; required)")
-	fs.StringVar(&f.sinkURL, "sink-url", "", "deliver to the CloudEvents HTTP endpoint `URL` (http:// only on loopback)")
+	fs.StringVar(&f.sinkURL, "sink-url", "", "deliver to the CloudEvents HTTP endpoint `URL` (http:// only on loopback); with --route, without the route's authentication and headers")
+	fs.BoolVar(&f.keepAuth, "keep-auth", false, "with --route and --sink-url, send the route's authentication and headers to --sink-url too (https only)")
 	fs.StringVar(&f.route, "route", "", "deliver to the sink of the configuration's route `NAME`, with its sync settings")
 	fs.StringVar(&f.config, "config", defaultConfigFile, "the CDK app's configuration `FILE`, for --route")
 	fs.Float64Var(&f.rate, "rate", 0, "at most `N` Cognito requests a second, retries included (default 10, or the route's)")
@@ -50,7 +50,7 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list the events a run would send; send nothing and leave the state file unchanged")
 	fs.BoolVar(&f.resendOnPolicy, "resend-on-policy-change", false, "send UserUpdated for records that changed form only because the attribute policy changed (default: record them without sending)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: cognito-events sync --user-pool-id ID [--region R] [--role-arn ARN] --state FILE [--sink-url URL] [--route NAME [--config cdk.json]] [--rate N] [--baseline] [--dry-run] [--resend-on-policy-change]
+		fmt.Fprint(stderr, `Usage: cognito-events sync --user-pool-id ID [--region R] [--role-arn ARN] --state FILE [--sink-url URL [--keep-auth]] [--route NAME [--config cdk.json]] [--rate N] [--baseline] [--dry-run] [--resend-on-policy-change]
 
 Sends one CloudEvent (type com.amazon.cognito-idp.sync_trigger, eventname
 UserCreated, UserUpdated or UserDeleted) per change to the pool's users
@@ -61,7 +61,8 @@ event, so a run stopped anywhere and run again delivers every change, with
 the same ids. Each event's id names one change of one user (its sub and the
 change's version): a retry keeps it, a later change gets a new one. With
 --route and --sink-url, the route's sync settings apply and its events go to
-the URL instead of its sink (its authentication is not used).
+the URL instead of its sink, without the route's authentication and static
+headers (standard error says so) unless --keep-auth is given (https only).
 
 The state file is locked for the run: a second sync of the same file fails,
 naming the process that holds it. A damaged state file (empty, truncated,
@@ -76,7 +77,7 @@ the sync reads the pool as that role, in the role's account (such as a
 member account's cognito-events-sync-reader-REGION role).
 
 One line per event on standard output, then a summary line. Progress, and
-the reason of each failed event (the sink's status and message), go to
+the reason of each failed event (the sink's status), go to
 standard error. Exit status: 0 when every event was acknowledged, 1
 otherwise, 2 on a usage error.
 
@@ -129,8 +130,11 @@ func (f *syncFlags) check(nargs int) error {
 }
 
 // env returns the sync's environment: the route's (SyncEnvironment) or an
-// HTTP sink at --sink-url.
-func (f *syncFlags) env() (map[string]string, error) {
+// HTTP sink at --sink-url. With both, the route's sync settings and an HTTP
+// sink at --sink-url, through applySinkOverride as replay and backfill do:
+// the test URL gets none of the route's credentials unless --keep-auth, and
+// notice (standard error) says what was dropped.
+func (f *syncFlags) env(notice io.Writer) (map[string]string, error) {
 	env := map[string]string{}
 	if f.route != "" {
 		cfg, err := readConfigFile(f.config)
@@ -146,29 +150,29 @@ func (f *syncFlags) env() (map[string]string, error) {
 			region = cfg.Regions[0]
 		}
 		env = r.SyncEnvironment(region)
-		if f.sinkURL != "" {
-			// Try the route locally: its sync settings, not its sink.
-			for k := range env {
-				if strings.HasPrefix(k, "SINK_") {
-					delete(env, k)
-				}
+	}
+	if f.sinkURL == "" {
+		if f.keepAuth {
+			return nil, fmt.Errorf("%w: --keep-auth needs --sink-url", errUsage)
+		}
+		return env, nil
+	}
+	if env[sink.EnvKind] != "" && env[sink.EnvKind] != string(sink.KindHTTP) {
+		// A queue, topic, bus or log route: for the run, the test URL is
+		// its HTTP sink, and its own target's settings do not apply.
+		for k := range env {
+			if strings.HasPrefix(k, "SINK_") {
+				delete(env, k)
 			}
 		}
 	}
-	if f.sinkURL != "" {
-		u, err := url.Parse(f.sinkURL)
-		if err != nil || u.Host == "" {
-			return nil, fmt.Errorf("%w: --sink-url: not an absolute URL", errUsage)
-		}
-		switch {
-		case u.Scheme == "https":
-		case u.Scheme == "http" && isLoopback(u.Hostname()):
-			env[sink.EnvAllowInsecure] = "true"
-		default:
-			return nil, fmt.Errorf("%w: --sink-url: want https (http:// only on a loopback host)", errUsage)
-		}
-		env[sink.EnvKind] = string(sink.KindHTTP)
-		env[sink.EnvURL] = f.sinkURL
+	env[sink.EnvKind] = string(sink.KindHTTP)
+	note, err := applySinkOverride(env, f.route, sinkOverride{URL: f.sinkURL, KeepAuth: f.keepAuth})
+	if err != nil {
+		return nil, err
+	}
+	if note != "" {
+		fmt.Fprintf(notice, "sync: %s\n", note)
 	}
 	return env, nil
 }
@@ -197,7 +201,7 @@ func readConfigFile(path string) (*infracfg.Config, error) {
 }
 
 func (f *syncFlags) run(ctx context.Context, stdout, stderr io.Writer) (int, error) {
-	env, err := f.env()
+	env, err := f.env(stderr)
 	if err != nil {
 		return exitFailures, err
 	}

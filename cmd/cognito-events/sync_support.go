@@ -132,7 +132,7 @@ func checkPoolRegion(pool, region string) error {
 }
 
 // reasonSender writes the reason of each event the sink did not
-// acknowledge on w (the status and the sink's message).
+// acknowledge on w (the status; never the body, which may echo a credential).
 type reasonSender struct {
 	next usersync.Sender
 	w    io.Writer
