@@ -229,14 +229,10 @@ type attachOptions struct {
 // attach plans the change, prints it, and unless DryRun writes it and
 // checks the pool read back.
 func attach(ctx context.Context, api poolAPI, o attachOptions, stdout io.Writer) error {
-	desc, err := api.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(o.PoolID)})
+	before, err := describePool(ctx, api, o.PoolID)
 	if err != nil {
-		return fmt.Errorf("describing user pool %s: %w", o.PoolID, err)
+		return err
 	}
-	if desc.UserPool == nil {
-		return fmt.Errorf("describing user pool %s: the answer has no pool", o.PoolID)
-	}
-	before := desc.UserPool
 	if err := checkPlan(before, o.Triggers); err != nil {
 		return fmt.Errorf("user pool %s: %w", o.PoolID, err)
 	}
@@ -266,22 +262,46 @@ func attach(ctx context.Context, api poolAPI, o attachOptions, stdout io.Writer)
 		fmt.Fprintln(stdout, "nothing to change: nothing written")
 		return nil
 	}
-	if _, err := api.UpdateUserPool(ctx, updateInput(before, lc)); err != nil {
-		return fmt.Errorf("updating user pool %s: %w", o.PoolID, err)
+	after, err := writeBack(ctx, api, o.PoolID, before, lc)
+	if err != nil {
+		return err
 	}
-	again, err := api.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(o.PoolID)})
-	if err != nil || again.UserPool == nil {
-		return fmt.Errorf("reading user pool %s back: %w", o.PoolID, err)
-	}
-	if d := driftedSettings(before, again.UserPool); len(d) > 0 {
-		return fmt.Errorf("%w: %s: compare with DescribeUserPool and restore them", ErrSettingsDrift, strings.Join(d, ", "))
-	}
-	if _, after, _ := mergeLambdaConfig(again.UserPool.LambdaConfig, o.FunctionARN, o.Triggers, false); slices.ContainsFunc(after, func(c triggerChange) bool { return c.From != c.To }) {
+	if _, after, _ := mergeLambdaConfig(after.LambdaConfig, o.FunctionARN, o.Triggers, false); slices.ContainsFunc(after, func(c triggerChange) bool { return c.From != c.To }) {
 		return fmt.Errorf("reading user pool %s back: LambdaConfig does not call %s for every trigger", o.PoolID, o.FunctionARN)
 	}
 	fmt.Fprintln(stdout, "written: LambdaConfig set, every other setting read back unchanged")
 	fmt.Fprintf(stdout, "to emit events from a trigger that keeps its own function, wrap it with package %s (docs/triggers.md)\n", wrapperImport)
 	return nil
+}
+
+// describePool reads the pool as DescribeUserPool gives it.
+func describePool(ctx context.Context, api poolAPI, poolID string) (*types.UserPoolType, error) {
+	desc, err := api.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(poolID)})
+	if err != nil {
+		return nil, fmt.Errorf("describing user pool %s: %w", poolID, err)
+	}
+	if desc.UserPool == nil {
+		return nil, fmt.Errorf("describing user pool %s: the answer has no pool", poolID)
+	}
+	return desc.UserPool, nil
+}
+
+// writeBack writes lc with every other setting as read in before
+// (UpdateUserPool resets what it is not given), reads the pool back and
+// returns it, or ErrSettingsDrift naming the settings that changed.
+// attach-triggers and detach-triggers both write through it.
+func writeBack(ctx context.Context, api poolAPI, poolID string, before *types.UserPoolType, lc *types.LambdaConfigType) (*types.UserPoolType, error) {
+	if _, err := api.UpdateUserPool(ctx, updateInput(before, lc)); err != nil {
+		return nil, fmt.Errorf("updating user pool %s: %w", poolID, err)
+	}
+	after, err := describePool(ctx, api, poolID)
+	if err != nil {
+		return nil, fmt.Errorf("reading user pool %s back: %w", poolID, err)
+	}
+	if d := driftedSettings(before, after); len(d) > 0 {
+		return nil, fmt.Errorf("%w: %s: compare with DescribeUserPool and restore them", ErrSettingsDrift, strings.Join(d, ", "))
+	}
+	return after, nil
 }
 
 // checkPlan refuses PreTokenGeneration, wired as version 2, on a pool on

@@ -71,14 +71,10 @@ type detachOptions struct {
 // detach plans the removal, prints it, and unless DryRun writes it and
 // checks the pool read back.
 func detach(ctx context.Context, api poolAPI, o detachOptions, stdout io.Writer) error {
-	desc, err := api.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(o.PoolID)})
+	before, err := describePool(ctx, api, o.PoolID)
 	if err != nil {
-		return fmt.Errorf("describing user pool %s: %w", o.PoolID, err)
+		return err
 	}
-	if desc.UserPool == nil {
-		return fmt.Errorf("describing user pool %s: the answer has no pool", o.PoolID)
-	}
-	before := desc.UserPool
 	lc, removed := detachLambdaConfig(before.LambdaConfig, o.FunctionARN)
 	fmt.Fprintf(stdout, "user pool %s (%s): LambdaConfig entries calling %s\n", o.PoolID, aws.ToString(before.Name), o.FunctionARN)
 	for _, r := range removed {
@@ -94,20 +90,14 @@ func detach(ctx context.Context, api poolAPI, o detachOptions, stdout io.Writer)
 		fmt.Fprintln(stdout, "dry run: nothing written")
 		return nil
 	}
-	if _, err := api.UpdateUserPool(ctx, updateInput(before, lc)); err != nil {
-		return fmt.Errorf("updating user pool %s: %w", o.PoolID, err)
+	after, err := writeBack(ctx, api, o.PoolID, before, lc)
+	if err != nil {
+		return err
 	}
-	again, err := api.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(o.PoolID)})
-	if err != nil || again.UserPool == nil {
-		return fmt.Errorf("reading user pool %s back: %w", o.PoolID, err)
-	}
-	if d := driftedSettings(before, again.UserPool); len(d) > 0 {
-		return fmt.Errorf("%w: %s: compare with DescribeUserPool and restore them", ErrSettingsDrift, strings.Join(d, ", "))
-	}
-	if _, left := detachLambdaConfig(again.UserPool.LambdaConfig, o.FunctionARN); len(left) > 0 {
+	if _, left := detachLambdaConfig(after.LambdaConfig, o.FunctionARN); len(left) > 0 {
 		return fmt.Errorf("reading user pool %s back: LambdaConfig still calls %s", o.PoolID, o.FunctionARN)
 	}
-	if want, got := lcWithout(lc), lcWithout(again.UserPool.LambdaConfig); !reflect.DeepEqual(want, got) {
+	if want, got := lcWithout(lc), lcWithout(after.LambdaConfig); !reflect.DeepEqual(want, got) {
 		return fmt.Errorf("%w: LambdaConfig's other entries differ from what was written: compare with DescribeUserPool", ErrSettingsDrift)
 	}
 	fmt.Fprintln(stdout, "written: the function's entries removed, every other setting read back unchanged")
