@@ -45,11 +45,14 @@ type Condition struct {
 	Values []string
 }
 
-// ViaService limits a KMS grant to requests the AWS service makes on the
-// function's behalf in the stack's region (kms:ViaService): the key can
-// decrypt what service sends or stores, and nothing else.
-func ViaService(service string) []Condition {
-	return []Condition{{Test: "StringEquals", Key: "kms:ViaService", Values: []string{service + "." + Region + ".amazonaws.com"}}}
+// ViaService limits a grant on the KMS key keyARN to requests the AWS
+// service makes on the function's behalf (kms:ViaService) in the key's
+// region, which is that of the queue, topic or secret it encrypts (a key
+// serves resources of its own region only) and not always the stack's: a
+// sink shared by several regions' stacks is reached where it is. The key
+// can decrypt what service sends or stores, and nothing else.
+func ViaService(service, keyARN string) []Condition {
+	return []Condition{{Test: "StringEquals", Key: "kms:ViaService", Values: []string{service + "." + regionFor(keyARN, Region) + ".amazonaws.com"}}}
 }
 
 // Placeholders in Statement resources, resolved per stack (CloudFormation
@@ -146,7 +149,7 @@ func (d *Declaration) Statements() []Statement {
 	out := spec.Statements(d)
 	if d.KMSKeyARN != "" {
 		out = append(out, Statement{Sid: "EncryptForSink", Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []string{d.KMSKeyARN},
-			Conditions: ViaService(string(d.Kind))})
+			Conditions: ViaService(string(d.Kind), d.KMSKeyARN)})
 	}
 	return out
 }

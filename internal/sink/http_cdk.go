@@ -281,7 +281,7 @@ func httpStatements(d *Declaration) []Statement {
 			service = "ssm"
 		}
 		out = append(out, Statement{Sid: "DecryptSinkSecret", Actions: []string{"kms:Decrypt"}, Resources: []string{a.SecretKMSKeyARN},
-			Conditions: ViaService(service)})
+			Conditions: ViaService(service, a.SecretKMSKeyARN)})
 	}
 	return out
 }

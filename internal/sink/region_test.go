@@ -21,3 +21,20 @@ func TestResourceRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestViaServiceFollowsKey: a KMS grant names the service in the key's
+// region (that of the resource it encrypts), the stack's only for a key
+// whose region is unknown.
+func TestViaServiceFollowsKey(t *testing.T) {
+	d := Declaration{Kind: KindSQS, SQSKeys: SQSKeys{QueueURL: "https://sqs.us-east-1.amazonaws.com/123456789012/q"}, KMSKeyARN: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
+	for _, st := range d.Statements() {
+		if st.Sid != "EncryptForSink" {
+			continue
+		}
+		if len(st.Conditions) != 1 || st.Conditions[0].Values[0] != "sqs.us-east-1.amazonaws.com" {
+			t.Fatalf("conditions %+v, want kms:ViaService sqs.us-east-1.amazonaws.com", st.Conditions)
+		}
+		return
+	}
+	t.Fatal("no EncryptForSink statement")
+}
