@@ -25,7 +25,7 @@ const conditionsConfig = `{
   ]
 }`
 
-// TestIAMConditions: every KMS grant of a forwarder holds kms:ViaService
+// TestIAMConditions: every KMS grant of a forwarder holds kms:ViaService (in the key's region, here us-east-1)
 // for the service that uses the key; enrich.user lists users of the
 // route's pools only; the alarm topic's key admits CloudWatch only for
 // this account (aws:SourceAccount); the trail bucket admits only this
@@ -37,11 +37,11 @@ func TestIAMConditions(t *testing.T) {
 		return string(b)
 	}
 	q := statements(t, s, s.logicalID(t, "to-queue", "Role"))
-	if st := q["EncryptForSink"]; st == nil || !strings.Contains(via(st), `"kms:ViaService"`) || !strings.Contains(via(st), `sqs.${AWS::Region}.amazonaws.com`) {
+	if st := q["EncryptForSink"]; st == nil || !strings.Contains(via(st), `"kms:ViaService"`) || !strings.Contains(via(st), `sqs.us-east-1.amazonaws.com`) {
 		t.Errorf("the SQS key grant lacks kms:ViaService sqs: %v", st)
 	}
 	e := statements(t, s, s.logicalID(t, "enriched", "Role"))
-	if st := e["DecryptSinkSecret"]; st == nil || !strings.Contains(via(st), `ssm.${AWS::Region}.amazonaws.com`) {
+	if st := e["DecryptSinkSecret"]; st == nil || !strings.Contains(via(st), `ssm.us-east-1.amazonaws.com`) {
 		t.Errorf("the secret key grant lacks kms:ViaService ssm: %v", st)
 	}
 	lu := e[config.SidEnrichUser]
