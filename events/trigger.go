@@ -105,7 +105,8 @@ type TriggerData struct {
 	// response) or rejected it (returned an error).
 	Outcome TriggerOutcome `json:"outcome"`
 	// Error is the handler's error message when Outcome is rejected,
-	// cut at 1,024 bytes.
+	// every request value the event does not carry replaced by
+	// RedactedValue, cut at 1,024 bytes.
 	Error string `json:"error,omitempty"`
 	// AutoConfirmUser, AutoVerifyEmail and AutoVerifyPhone are the flags
 	// of the function's response (PreSignUp), when it has them.
@@ -177,7 +178,7 @@ func BuildTrigger(payload []byte, opts TriggerOptions) (*Event, error) {
 		ClientMetadata: map[string]string{},
 	}
 	readRequest(&data, p.Request, &opts)
-	readOutcome(&data, &opts)
+	readOutcome(&data, &opts, p.Request)
 	doc, err := json.Marshal(&data)
 	if err != nil {
 		return nil, fmt.Errorf("writing trigger data: %w", err)
@@ -270,15 +271,15 @@ func optBool(v json.RawMessage) *bool {
 	return &b
 }
 
-// readOutcome sets the outcome, the error of a rejection and the
-// response flags.
-func readOutcome(d *TriggerData, opts *TriggerOptions) {
+// readOutcome sets the outcome, the error of a rejection (with the
+// request's withheld values masked) and the response flags.
+func readOutcome(d *TriggerData, opts *TriggerOptions, req map[string]json.RawMessage) {
 	d.Outcome = opts.Outcome
 	if d.Outcome == "" {
 		d.Outcome = TriggerAccepted
 	}
 	if d.Outcome == TriggerRejected {
-		d.Error = truncateUTF8(opts.Error, maxTriggerError)
+		d.Error = truncateUTF8(maskWithheld(opts.Error, req, opts), maxTriggerError)
 		return
 	}
 	var doc struct {
@@ -295,6 +296,92 @@ func readOutcome(d *TriggerData, opts *TriggerOptions) {
 	d.AutoVerifyEmail = optBool(doc.Response.AutoVerifyEmail)
 	d.AutoVerifyPhone = optBool(doc.Response.AutoVerifyPhone)
 }
+
+// maskWithheld replaces, in a handler's error message, every value of the
+// request that the event does not carry (the password, challenge answer,
+// private challenge parameters, codes, tokens, validation data, clientMetadata
+// values not allow-listed, any field of a trigger yet unknown) with
+// RedactedValue, as written and as JSON-escaped: a handler that echoes its
+// input ("wrong password %q") must not carry the password into the event.
+// userAttributes (the data carries them, or the policy withholds them as
+// private rather than secret) and groupConfiguration are left. It runs
+// before the cut, so no secret is half kept at the 1,024-byte boundary. A
+// secret the handler made itself (a response's privateChallengeParameters)
+// cannot be known here: such a handler must not put it in its error.
+func maskWithheld(msg string, req map[string]json.RawMessage, opts *TriggerOptions) string {
+	if msg == "" {
+		return msg
+	}
+	var vals []string
+	for k, v := range req {
+		switch k {
+		case "userAttributes", "groupConfiguration":
+			continue
+		case "clientMetadata":
+			var meta map[string]json.RawMessage
+			if json.Unmarshal(v, &meta) == nil {
+				for mk, mv := range meta {
+					if !slices.Contains(opts.ClientMetadataAllow, mk) {
+						vals = appendLeaves(vals, mv, 0)
+					}
+				}
+				continue
+			}
+		}
+		vals = appendLeaves(vals, v, 0)
+	}
+	var forms []string
+	for _, v := range vals {
+		forms = append(forms, v)
+		if b, err := json.Marshal(v); err == nil && string(b[1:len(b)-1]) != v {
+			forms = append(forms, string(b[1:len(b)-1]))
+		}
+	}
+	// Longest first, so that a secret holding another is masked whole.
+	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	for _, f := range forms {
+		msg = strings.ReplaceAll(msg, f, RedactedValue)
+	}
+	return msg
+}
+
+// appendLeaves appends the non-empty strings and numbers of a JSON value,
+// at any depth up to maxTriggerDepth.
+func appendLeaves(dst []string, v json.RawMessage, depth int) []string {
+	if depth > maxTriggerDepth {
+		return dst
+	}
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		if s != "" {
+			dst = append(dst, s)
+		}
+		return dst
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(v, &obj) == nil {
+		for _, c := range obj {
+			dst = appendLeaves(dst, c, depth+1)
+		}
+		return dst
+	}
+	var arr []json.RawMessage
+	if json.Unmarshal(v, &arr) == nil {
+		for _, c := range arr {
+			dst = appendLeaves(dst, c, depth+1)
+		}
+		return dst
+	}
+	var n json.Number
+	if json.Unmarshal(v, &n) == nil && n != "" {
+		dst = append(dst, n.String())
+	}
+	return dst
+}
+
+// maxTriggerDepth bounds the nesting maskWithheld walks; the payload was
+// already decoded by encoding/json, whose own limit is far deeper.
+const maxTriggerDepth = 32
 
 // truncateUTF8 cuts s to at most n bytes on a rune boundary.
 func truncateUTF8(s string, n int) string {

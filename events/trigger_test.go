@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -287,5 +288,60 @@ func BenchmarkBuildTrigger(b *testing.B) {
 		if _, err := BuildTrigger(payload, testTriggerOptions); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestBuildTriggerErrorMasksSecrets: a rejecting handler that echoes its
+// input (a UserMigration "wrong password %q") does not carry the request's
+// secrets into data.error, written plainly or JSON-escaped, nor half of one
+// at the 1,024-byte cut; the rest of the message is kept.
+func TestBuildTriggerErrorMasksSecrets(t *testing.T) {
+	canaries := regexp.MustCompile(triggerCanary + `[A-Za-z0-9-]+`)
+	checked := 0
+	for _, f := range loadTriggerFixtures(t) {
+		secrets := canaries.FindAll(f.data, -1)
+		if len(secrets) == 0 {
+			continue
+		}
+		checked++
+		t.Run(f.name, func(t *testing.T) {
+			msg := "rejected: " + string(bytes.Join(secrets, []byte(", "))) + "; input " + string(f.data)
+			opts := testTriggerOptions
+			opts.Outcome, opts.Error = TriggerRejected, msg
+			ev, err := BuildTrigger(f.data, opts)
+			if err != nil {
+				t.Fatalf("BuildTrigger: %v", err)
+			}
+			if bytes.Contains(ev.AppendJSON(nil), []byte(triggerCanary)) {
+				t.Errorf("the event carries a secret: %s", ev.Data)
+			}
+			if !bytes.Contains(ev.Data, []byte(`"error":"rejected: REDACTED`)) {
+				t.Errorf("data.error lost its message: %s", ev.Data)
+			}
+		})
+	}
+	if checked < 10 {
+		t.Fatalf("only %d fixtures hold secrets", checked)
+	}
+	payload := []byte(`{"triggerSource":"UserMigration_Authentication","request":{"password":"p\"w\\d-é","challengeAnswer":"12345678","privateChallengeParameters":{"answer":"ZZ-answer"}}}`)
+	for _, tc := range []struct{ name, msg, want string }{
+		{"plain", `bad password p"w\d-é for bob`, `bad password REDACTED for bob`},
+		{"JSON-escaped", `input {"password":"p\"w\\d-é"}`, `input {"password":"REDACTED"}`},
+		{"nested", `expected ZZ-answer, got 12345678`, `expected REDACTED, got REDACTED`},
+		{"at the cut", strings.Repeat("x", 1020) + "12345678", strings.Repeat("x", 1020) + "REDA"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ev, err := BuildTrigger(payload, TriggerOptions{ID: testTriggerID, Outcome: TriggerRejected, Error: tc.msg})
+			if err != nil {
+				t.Fatalf("BuildTrigger: %v", err)
+			}
+			var d TriggerData
+			if err := json.Unmarshal(ev.Data, &d); err != nil {
+				t.Fatalf("decoding data: %v", err)
+			}
+			if d.Error != tc.want {
+				t.Errorf("data.error %q, want %q", d.Error, tc.want)
+			}
+		})
 	}
 }
