@@ -1,9 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -20,7 +21,6 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
-	"github.com/cognito-events/cognito-events/events"
 	"github.com/cognito-events/cognito-events/internal/config"
 	fwconfig "github.com/cognito-events/cognito-events/internal/forwarder/config"
 )
@@ -50,9 +50,16 @@ type Route struct {
 	// Rule is the route's first rule; Rules all of them: several when
 	// config split the route's pattern to stay within EventBridge's size
 	// limit (construct ids Rule, Rule2, ...), each with the same target.
-	Rule            awsevents.Rule
-	Rules           []awsevents.Rule
+	Rule  awsevents.Rule
+	Rules []awsevents.Rule
+	// Archive is the route's archive (output ArchiveName): for a split
+	// route its pattern is the exact union of the rules' ("$or"), unless
+	// that union is longer than config.MaxPatternSize; only then does each
+	// rule get its own archive with its pattern (construct ids Archive,
+	// Archive2, ...; outputs ArchiveName, Archive2Name, ...), Archives all
+	// of them.
 	Archive         awsevents.Archive
+	Archives        []awsevents.Archive
 	DeadLetterQueue awssqs.Queue
 	// FailureQueue is the on-failure destination of a direct route; nil
 	// when buffered.
@@ -177,13 +184,37 @@ func NewRoute(scope constructs.Construct, id string, props *RouteProps) (*Route,
 		}
 	}
 
-	out.Archive = awsevents.NewArchive(c, jsii.String("Archive"), &awsevents.ArchiveProps{
-		SourceEventBus: props.Bus,
-		Description:    jsii.String(fmt.Sprintf("cognito-events route %s: the events its rule matches, for replay", r.Name)),
-		EventPattern:   &awsevents.EventPattern{Source: jsii.Strings(patterns[0].Source...)},
-		Retention:      archiveRetention(*r.Delivery.ArchiveRetentionDays),
-	})
-	out.Archive.Node().DefaultChild().(awsevents.CfnArchive).AddPropertyOverride(jsii.String("EventPattern"), archivePattern(patterns))
+	archives, err := archivePatterns(patterns)
+	if err != nil {
+		return nil, fmt.Errorf("building route %s: %w", r.Name, err)
+	}
+	for i, a := range archives {
+		cid, description := "Archive", fmt.Sprintf("cognito-events route %s: the events its rule matches, for replay", r.Name)
+		switch {
+		case len(archives) > 1:
+			description = fmt.Sprintf("cognito-events route %s: the events its rule %d of %d matches, for replay", r.Name, i+1, len(archives))
+			if i > 0 {
+				cid = fmt.Sprintf("Archive%d", i+1)
+			}
+		case len(patterns) > 1:
+			description = fmt.Sprintf("cognito-events route %s: the events its %d rules match, for replay", r.Name, len(patterns))
+		}
+		archive := awsevents.NewArchive(c, jsii.String(cid), &awsevents.ArchiveProps{
+			SourceEventBus: props.Bus,
+			Description:    jsii.String(description),
+			EventPattern:   &awsevents.EventPattern{Source: jsii.Strings(patterns[0].Source...)},
+			Retention:      archiveRetention(*r.Delivery.ArchiveRetentionDays),
+		})
+		cfn := archive.Node().DefaultChild().(awsevents.CfnArchive)
+		cfn.AddPropertyOverride(jsii.String("EventPattern"), a)
+		if _, ok := a["source"]; !ok {
+			// The override merges into the Archive's own pattern: drop
+			// its source, which a union carries in each alternative.
+			cfn.AddPropertyDeletionOverride(jsii.String("EventPattern.source"))
+		}
+		out.Archives = append(out.Archives, archive)
+	}
+	out.Archive = out.Archives[0]
 
 	newAlarms(c, r, fn, out.Rules, dlq, out.FailureQueue, props.AlarmAction)
 
@@ -199,7 +230,13 @@ func NewRoute(scope constructs.Construct, id string, props *RouteProps) (*Route,
 			output(fmt.Sprintf("Rule%dArn", i+1), *rule.RuleArn(), fmt.Sprintf("EventBridge rule %d of route %s", i+1, r.Name))
 		}
 	}
-	output("ArchiveName", *out.Archive.ArchiveName(), "EventBridge archive of route "+r.Name+" (replay from it)")
+	for i, a := range out.Archives {
+		if i == 0 {
+			output("ArchiveName", *a.ArchiveName(), "EventBridge archive of route "+r.Name+" (replay from it)")
+		} else {
+			output(fmt.Sprintf("Archive%dName", i+1), *a.ArchiveName(), fmt.Sprintf("EventBridge archive of rule %d of route %s (replay from it)", i+1, r.Name))
+		}
+	}
 	output("DeadLetterQueueUrl", *dlq.QueueUrl(), "dead-letter queue of route "+r.Name)
 	if out.FailureQueue != nil {
 		output("FailureQueueUrl", *out.FailureQueue.QueueUrl(), "on-failure destination of route "+r.Name)
@@ -302,25 +339,44 @@ func newAlarms(scope constructs.Construct, r *config.Route, fn awslambda.Functio
 	}
 }
 
-// archivePattern is the route's archive's pattern: the rule's, or, for a
-// route of several rules, their common part (source, detail-types and
-// eventSource), which keeps every event some rule matches; a replay
-// re-matches each event against the rules.
-func archivePattern(patterns []*config.Pattern) map[string]any {
+// archivePatterns returns the patterns of the route's archives, as
+// CloudFormation property overrides: the rule's for a route of one rule;
+// for a split route, the exact union of its rules' patterns, a top-level
+// "$or" whose alternatives are the rules' patterns verbatim, when that fits
+// config.MaxPatternSize (EventBridge's default event pattern size quota,
+// which the rules keep too); otherwise each rule's own pattern, one
+// archive per rule. Either way an archive keeps exactly the events some
+// rule of the route matches.
+func archivePatterns(patterns []*config.Pattern) ([]map[string]any, error) {
 	if len(patterns) == 1 {
-		return patterns[0].Map()
+		return []map[string]any{patterns[0].Map()}, nil
 	}
-	var types []any
-	for _, p := range patterns {
-		for _, t := range p.DetailType {
-			if !slices.Contains(types, any(t)) {
-				types = append(types, t)
-			}
+	union := unionPattern(patterns)
+	if len(union) <= config.MaxPatternSize {
+		var m map[string]any
+		if err := json.Unmarshal(union, &m); err != nil {
+			return nil, fmt.Errorf("decoding the archive pattern: %w", err)
 		}
+		return []map[string]any{m}, nil
 	}
-	return map[string]any{
-		"source":      []any{patterns[0].Source[0]},
-		"detail-type": types,
-		"detail":      map[string]any{"eventSource": []any{events.EventSourceUserPool}},
+	out := make([]map[string]any, len(patterns))
+	for i, p := range patterns {
+		out[i] = p.Map()
 	}
+	return out, nil
+}
+
+// unionPattern is the JSON of the pattern matching exactly the events one
+// of the patterns matches: {"$or": [pattern, ...]}.
+func unionPattern(patterns []*config.Pattern) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"$or":[`)
+	for i, p := range patterns {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(p.JSON())
+	}
+	b.WriteString(`]}`)
+	return b.Bytes()
 }
