@@ -125,6 +125,13 @@ func redriveQueue(ctx context.Context, c Clients, res status.Resources, q status
 		defer func() { progress(o, qr) }()
 	}
 	seen := map[string]bool{}
+	// A dry run keeps each listed message hidden until the listing ends, so
+	// the next receive reaches the messages behind it, then makes them all
+	// visible again (or SQS does, when the visibility timeout ends).
+	var listed []*string
+	if o.DryRun {
+		defer func() { release(ctx, c.SQS, q.URL, listed, o.Out) }()
+	}
 	for {
 		got, err := c.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
 			QueueUrl: aws.String(q.URL), MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 0,
@@ -162,7 +169,7 @@ func redriveQueue(ctx context.Context, c Clients, res status.Resources, q status
 		}
 		if o.DryRun {
 			for _, m := range got.Messages {
-				c.SQS.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: aws.String(q.URL), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0})
+				listed = append(listed, m.ReceiptHandle)
 			}
 		}
 		if o.Progress != nil && time.Since(last) > time.Second {
@@ -172,6 +179,20 @@ func redriveQueue(ctx context.Context, c Clients, res status.Resources, q status
 		if len(got.Messages) == 0 || fresh == 0 {
 			return qr, nil
 		}
+	}
+}
+
+// release makes the messages a dry run listed visible again; one it cannot
+// release becomes visible when its visibility timeout ends.
+func release(ctx context.Context, api *sqs.Client, url string, handles []*string, out io.Writer) {
+	failed := 0
+	for _, h := range handles {
+		if _, err := api.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: aws.String(url), ReceiptHandle: h, VisibilityTimeout: 0}); err != nil {
+			failed++
+		}
+	}
+	if failed > 0 {
+		fmt.Fprintf(out, "%d listed messages of %s stay hidden until their visibility timeout (60 s) ends\n", failed, queueName(url))
 	}
 }
 
