@@ -133,8 +133,11 @@ func redriveQueue(ctx context.Context, c Clients, res status.Resources, q status
 		defer func() { release(ctx, c.SQS, q.URL, listed, o.Out) }()
 	}
 	for {
+		// A long poll (WaitTimeSeconds >= 1) asks every SQS server: a short
+		// poll samples some and may answer empty while messages wait,
+		// which would end the redrive early.
 		got, err := c.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
-			QueueUrl: aws.String(q.URL), MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 0,
+			QueueUrl: aws.String(q.URL), MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 1,
 			MessageAttributeNames: []string{"All"},
 		})
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // TestRedriveDryRunManyMessages: a dry run lists every message of a queue
@@ -41,5 +42,36 @@ func TestRedriveDryRunManyMessages(t *testing.T) {
 	}
 	if d := w.depth(t, w.buffer); d != 3+extra {
 		t.Errorf("the buffer holds %d, want %d", d, 3+extra)
+	}
+}
+
+// TestRedriveLongPolls: every receive waits at least a second. SQS's short
+// poll (WaitTimeSeconds 0) samples a subset of its servers and may answer
+// empty while the queue holds messages: on a small dead-letter queue the
+// redrive would stop early, saying it moved everything.
+func TestRedriveLongPolls(t *testing.T) {
+	w := setup(t, true)
+	var waits []int32
+	w.clients.SQS = sqs.NewFromConfig(w.cfg, func(o *sqs.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+			return s.Initialize.Add(middleware.InitializeMiddlewareFunc("recordWait", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				if r, ok := in.Parameters.(*sqs.ReceiveMessageInput); ok {
+					waits = append(waits, r.WaitTimeSeconds)
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.After)
+		})
+	})
+	var out bytes.Buffer
+	if _, err := Run(context.Background(), w.clients, Options{Stack: stack, Region: "us-east-1", Route: "users", Out: &out}); err != nil {
+		t.Fatal(err)
+	}
+	if len(waits) == 0 {
+		t.Fatal("no ReceiveMessage recorded")
+	}
+	for _, s := range waits {
+		if s < 1 {
+			t.Errorf("ReceiveMessage with WaitTimeSeconds %d (short poll)", s)
+		}
 	}
 }

@@ -62,6 +62,7 @@ type world struct {
 	usersIDs, clientsIDs       []string
 	usersBodies                []string
 	sink                       *cesink.Receiver
+	cfg                        aws.Config
 }
 
 func setup(t *testing.T, sinkOK bool) *world {
@@ -73,7 +74,7 @@ func setup(t *testing.T, sinkOK bool) *world {
 	srv.Reset(t)
 	cfg := srv.Config()
 	ctx := context.Background()
-	w := &world{sqs: sqs.NewFromConfig(cfg)}
+	w := &world{sqs: sqs.NewFromConfig(cfg), cfg: cfg}
 	must := func(what string, err error) {
 		t.Helper()
 		if err != nil {
