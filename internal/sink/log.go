@@ -92,10 +92,16 @@ func (l *Log) Send(ctx context.Context, ev *events.Event) error {
 	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.AwsRequestID != "" {
 		r.AddAttrs(slog.String(logKeyRequest, lc.AwsRequestID))
 	}
+	ce := ev.AppendJSON(make([]byte, 0, logDefaultSize+len(ev.Data)))
+	// slog writes a value it cannot encode as "!ERROR:…" and reports
+	// success: the line would hold no event and count as its delivery.
+	if !json.Valid(ce) {
+		return permanent(fmt.Errorf("writing event %s to the log: its structured form is not valid JSON", ev.ID))
+	}
 	r.AddAttrs(
 		slog.String(logKeySink, string(KindLog)),
 		slog.String(logKeyEventID, ev.ID),
-		slog.Any(LogKeyEvent, json.RawMessage(ev.AppendJSON(make([]byte, 0, logDefaultSize+len(ev.Data))))),
+		slog.Any(LogKeyEvent, json.RawMessage(ce)),
 	)
 	if err := l.Handler.Handle(ctx, r); err != nil {
 		return fmt.Errorf("writing the event to the log: %w", err)

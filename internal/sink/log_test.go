@@ -66,6 +66,18 @@ func TestLogSink(t *testing.T) {
 			t.Fatalf("newLog = %v", err)
 		}
 	})
+	t.Run("an event slog cannot encode is not a delivery", func(t *testing.T) {
+		var out strings.Builder
+		bad := *ev
+		bad.Data = json.RawMessage(`{"requestParameters":`)
+		err := NewLog(lambdafn.LogJSON, &out).Send(ctx, &bad)
+		if err == nil || !IsPermanent(err) || !strings.Contains(err.Error(), "id-1") {
+			t.Fatalf("Send = %v, want a permanent error naming the event", err)
+		}
+		if out.Len() != 0 {
+			t.Errorf("a line was written: %q", out.String())
+		}
+	})
 	t.Run("a failed write is not a delivery", func(t *testing.T) {
 		err := NewLog(lambdafn.LogJSON, failingWriter{}).Send(ctx, ev)
 		if err == nil || IsPermanent(err) {
