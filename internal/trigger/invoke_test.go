@@ -2,9 +2,11 @@ package trigger
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -232,5 +234,40 @@ func TestInvokeIDs(t *testing.T) {
 	sent := s.sent()
 	if len(sent) != 2 || sent[0].ID != "req-a" || sent[1].ID != "req-b" {
 		t.Fatalf("events %+v", sent)
+	}
+}
+
+// TestInvokeEchoedSecret: a wrapped UserMigration handler that rejects
+// with its input in the message (the password, the payload) gets the
+// rejection answered unchanged, but neither the event nor the log line
+// carries the password.
+func TestInvokeEchoedSecret(t *testing.T) {
+	payload := fixture1(t, "UserMigration_Authentication")
+	var in struct {
+		Request struct{ Password string } `json:"request"`
+	}
+	if err := json.Unmarshal(payload, &in); err != nil || !strings.HasPrefix(in.Request.Password, canary) {
+		t.Fatalf("the fixture's password %q, %v", in.Request.Password, err)
+	}
+	echo := fmt.Errorf("legacy store refused bob with password %s, input %s", in.Request.Password, payload)
+	var logs lambdatest.Output
+	s := &fakeSender{}
+	e := &Emitter{Sender: s, SinkKind: "fake", Budget: time.Second, Log: jsonLogger(&logs)}
+	_, err := e.Invoke(lambdaCtx(), payload, func(context.Context, json.RawMessage) (json.RawMessage, error) { return nil, echo })
+	if err != echo {
+		t.Fatalf("Invoke returned %v, want the handler's error", err)
+	}
+	sent := s.sent()
+	if len(sent) != 1 {
+		t.Fatalf("%d events sent, want 1", len(sent))
+	}
+	if out := sent[0].AppendJSON(nil); bytes.Contains(out, []byte(canary)) {
+		t.Errorf("the event carries a secret: %s", out)
+	}
+	if d := triggerData(t, sent[0]); !strings.HasPrefix(d.Error, "legacy store refused bob with password REDACTED, input") {
+		t.Errorf("data.error %q", d.Error)
+	}
+	if strings.Contains(logs.String(), canary) {
+		t.Errorf("the log carries a secret: %s", logs.String())
 	}
 }
