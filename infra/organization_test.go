@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ const orgConfig = `{
      "delivery": {"buffered": true}},
     {"name": "user-sync", "selection": {"userPoolIds": ["us-east-1_AAAAAAAAA"]},
      "sink": {"kind": "http", "url": "https://hooks.example.com/users"},
-     "sync": {"memberPools": ["arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_BBBBBBBBB"]}},
+     "sync": {"memberPools": ["arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_BBBBBBBBB"], "discoverMemberPools": true}},
     {"name": "signups", "triggers": {"events": ["PostConfirmation"]},
      "sink": {"kind": "http", "url": "https://hooks.example.com/cognito"}}
   ]
@@ -207,29 +208,36 @@ func TestHubStack(t *testing.T) {
 		if got := props(hub["Resources"].(map[string]any)[id].(map[string]any))["RoleName"]; got != "cognito-events-sync-user-sync" {
 			t.Errorf("sync role name %v", got)
 		}
-		var found bool
+		reader := func(account, region string) map[string]any {
+			return map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::" + account + ":role/cognito-events-sync-reader-" + region}
+		}
+		want := map[string]any{
+			config.SidAssumeMemberReader: map[string]any{"Action": "sts:AssumeRole", "Effect": "Allow", "Sid": config.SidAssumeMemberReader,
+				"Resource": []any{reader("222222222222", "eu-west-1"), reader("222222222222", "us-east-1"), reader("333333333333", "us-east-1"), reader("333333333333", "eu-west-1")}},
+			config.SidAssumeUnitReader: map[string]any{"Action": "sts:AssumeRole", "Effect": "Allow", "Sid": config.SidAssumeUnitReader,
+				"Resource":  []any{reader("*", "us-east-1"), reader("*", "eu-west-1")},
+				"Condition": map[string]any{"ForAnyValue:StringLike": map[string]any{"aws:ResourceOrgPaths": []any{"o-a1b2c3d4e5/*/ou-ab12-cd34ef56/*"}}}},
+			config.SidListUnitAccounts: map[string]any{"Action": []any{"organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"}, "Effect": "Allow", "Resource": "*", "Sid": config.SidListUnitAccounts},
+		}
+		got := map[string]any{}
 		for _, pol := range resourcesOf(hub, "AWS::IAM::Policy") {
 			if !strings.Contains(mustJSON(t, props(pol)["Roles"]), id) {
 				continue
 			}
 			for _, st := range props(pol)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
 				m := st.(map[string]any)
-				if m["Action"] != "sts:AssumeRole" {
-					continue
-				}
-				found = true
-				want := map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::222222222222:role/cognito-events-sync-reader-eu-west-1"}
-				if !jsonEqual(t, m["Resource"], want) {
-					t.Errorf("sync role assumes %v, want the member's reader role only", m["Resource"])
+				if strings.Contains(mustJSON(t, m["Action"]), "sts:") || strings.Contains(mustJSON(t, m["Action"]), "organizations:") {
+					got[fmt.Sprint(m["Sid"])] = m
 				}
 			}
 		}
-		if !found {
-			t.Error("the sync role may not assume the member's reader role")
+		if !jsonEqual(t, got, want) {
+			t.Errorf("sync role's AssumeRole and Organizations statements\n%s\nwant the listed members' reader roles, the units' (by organization path) and the two list actions only\n%s", mustJSON(t, got), mustJSON(t, want))
 		}
 		fn := s.logicalID(t, "user-sync", "Sync", "Function")
 		env := props(hub["Resources"].(map[string]any)[fn].(map[string]any))["Environment"].(map[string]any)["Variables"].(map[string]any)
-		if env["SYNC_MEMBER_POOLS"] != "arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_BBBBBBBBB" {
+		if env["SYNC_MEMBER_POOLS"] != "arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_BBBBBBBBB" ||
+			env["SYNC_MEMBER_UNITS"] != "aws:ou-ab12-cd34ef56:us-east-1,aws:ou-ab12-cd34ef56:eu-west-1" {
 			t.Errorf("sync environment %v", env)
 		}
 	})

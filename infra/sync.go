@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -143,6 +144,8 @@ func NewSync(scope constructs.Construct, id string, props *SyncProps) (*Sync, er
 		}}, jsii.Bool(true))
 	}
 
+	suppressUnitReaders(role, r.SyncStatements(props.Region))
+
 	env := r.SyncEnvironment(props.Region)
 	env[config.EnvSyncStateTable] = *out.Table.TableName()
 	fn := awslambda.NewFunction(c, jsii.String("Function"), &awslambda.FunctionProps{
@@ -199,6 +202,30 @@ func NewSync(scope constructs.Construct, id string, props *SyncProps) (*Sync, er
 	output("StateTableName", *out.Table.TableName(), "user sync state table of route "+r.Name)
 	output("FailureQueueUrl", *out.FailureQueue.QueueUrl(), "on-failure destination of the user sync of route "+r.Name)
 	return out, nil
+}
+
+// suppressUnitReaders explains the hub sync's grants for the accounts
+// under organizational units, which are known only when it runs: the
+// reader role in any account, limited by aws:ResourceOrgPaths to the
+// units, and the Organizations list actions, which have no resource-level
+// permissions.
+func suppressUnitReaders(role awsiam.Role, statements []config.Statement) {
+	var applies []any
+	for _, st := range statements {
+		if st.Sid == config.SidAssumeUnitReader || st.Sid == config.SidListUnitAccounts {
+			for _, res := range st.Resources {
+				applies = append(applies, "Resource::"+strings.ReplaceAll(strings.ReplaceAll(res, "${", "<"), "}", ">"))
+			}
+		}
+	}
+	if len(applies) == 0 {
+		return
+	}
+	cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
+		Id:        jsii.String("AwsSolutions-IAM5"),
+		Reason:    jsii.String("sync.discoverMemberPools with organizational units: the accounts under the units are found at each run (organizations:ListAccountsForParent and ListOrganizationalUnitsForParent have no resource-level permissions), so the reader role is granted in any account whose organization path is under a configured unit (aws:ResourceOrgPaths)."),
+		AppliesTo: &applies,
+	}}, jsii.Bool(true))
 }
 
 // suppressEnrichPools explains the forwarder's ListUsers on every pool of

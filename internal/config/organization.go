@@ -239,9 +239,6 @@ func (r *Route) validateMemberPools(o *Organization) error {
 	if r.Sync == nil {
 		return nil
 	}
-	if r.Sync.DiscoverMemberPools && len(o.Members.Accounts) == 0 {
-		return fmt.Errorf("sync.discoverMemberPools: discovers the pools of organization.members.accounts, and none is listed (the accounts of organizational units are known only to AWS Organizations): list the accounts, or name the pools in sync.memberPools")
-	}
 	for i, arn := range r.Sync.MemberPools {
 		p, err := usersync.ParsePoolARN(arn)
 		if err != nil {
@@ -260,10 +257,13 @@ func (r *Route) validateMemberPools(o *Organization) error {
 	return nil
 }
 
-// memberStatement lets the hub's sync assume the reader role of each
+// memberStatements let the hub's sync assume the reader role of each
 // member pool's (and discovery place's) account and region, and no other
-// role.
-func (r *Route) memberStatement() Statement {
+// role; with organizational units, also the reader role of each member
+// region in any account under the units (aws:ResourceOrgPaths), and the
+// two Organizations list actions that find those accounts, which have no
+// resource-level permissions.
+func (r *Route) memberStatements() []Statement {
 	var roles []string
 	var places []usersync.MemberPool
 	for _, arn := range r.Sync.MemberPools {
@@ -282,8 +282,45 @@ func (r *Route) memberStatement() Statement {
 			roles = append(roles, role)
 		}
 	}
-	return Statement{Sid: SidAssumeMemberReader, Actions: []string{"sts:AssumeRole"}, Resources: roles}
+	var out []Statement
+	if len(roles) > 0 {
+		out = append(out, Statement{Sid: SidAssumeMemberReader, Actions: []string{"sts:AssumeRole"}, Resources: roles})
+	}
+	if len(r.Sync.memberUnits) == 0 {
+		return out
+	}
+	roles = nil
+	for _, s := range r.Sync.memberUnits {
+		if u, err := usersync.ParseUnitPlace(s); err == nil {
+			role := "arn:" + Partition + ":iam::*:role/" + SyncReaderRoleName(u.Region)
+			if !slices.Contains(roles, role) {
+				roles = append(roles, role)
+			}
+		}
+	}
+	return append(out,
+		Statement{Sid: SidAssumeUnitReader, Actions: []string{"sts:AssumeRole"}, Resources: roles, Conditions: []sink.Condition{
+			{Test: "ForAnyValue:StringLike", Key: "aws:ResourceOrgPaths", Values: r.Sync.unitPaths},
+		}},
+		Statement{Sid: SidListUnitAccounts, Actions: UnitListActions, Resources: []string{"*"}},
+	)
 }
+
+// SidAssumeUnitReader names the hub sync's statement on the reader roles
+// of the accounts under organizational units, and SidListUnitAccounts its
+// Organizations statement.
+const (
+	SidAssumeUnitReader = "AssumeUnitSyncReader"
+	SidListUnitAccounts = "ListUnitAccounts"
+)
+
+// UnitListActions are the Organizations actions the hub's sync uses to
+// find the accounts under organizational units.
+var UnitListActions = []string{"organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"}
+
+// EnvSyncMemberUnits is the sync function's list of units to discover
+// (usersync.EnvMemberUnits).
+const EnvSyncMemberUnits = usersync.EnvMemberUnits
 
 // SidAssumeMemberReader names the hub sync's statement on the member
 // reader roles.
@@ -294,7 +331,7 @@ const SidAssumeMemberReader = "AssumeMemberSyncReader"
 const EnvSyncMemberDiscover = usersync.EnvMemberDiscover
 
 // applyOrganization sets each discovering sync's places: every listed
-// member account in every member region.
+// member account, and every organizational unit, in every member region.
 func (c *Config) applyOrganization() {
 	o := c.Organization
 	if o == nil {
@@ -305,11 +342,21 @@ func (c *Config) applyOrganization() {
 		if s == nil || !s.DiscoverMemberPools {
 			continue
 		}
-		s.memberPlaces = nil
+		s.memberPlaces, s.memberUnits, s.unitPaths = nil, nil, nil
 		for _, a := range o.Members.Accounts {
 			for _, region := range o.Members.Regions {
 				s.memberPlaces = append(s.memberPlaces, partitionOf(region)+":"+a+":"+region)
 			}
+		}
+		for _, u := range o.Members.OrganizationalUnits {
+			for _, region := range o.Members.Regions {
+				s.memberUnits = append(s.memberUnits, partitionOf(region)+":"+u+":"+region)
+			}
+			path := o.OrgID + "/*/" + u + "/*" // an OU at any depth
+			if strings.HasPrefix(u, "r-") {
+				path = o.OrgID + "/" + u + "/*"
+			}
+			s.unitPaths = append(s.unitPaths, path)
 		}
 	}
 }

@@ -95,7 +95,6 @@ func TestOrganizationInvalid(t *testing.T) {
 		{"member pool twice", orgTop, `{"sync": {"memberPools": ["arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_AbCdEfGhI", "arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_AbCdEfGhI"]}}`, "sync.memberPools[1]: \"arn:aws:cognito-idp:eu-west-1:222222222222:userpool/eu-west-1_AbCdEfGhI\" is listed twice"},
 		{"member pool in the hub", orgTop, `{"sync": {"memberPools": ["arn:aws:cognito-idp:us-east-1:111111111111:userpool/us-east-1_AbCdEfGhI"]}}`, "is in the hub's account"},
 		{"member pool outside member regions", orgTop, `{"sync": {"memberPools": ["arn:aws:cognito-idp:ap-south-1:222222222222:userpool/ap-south-1_AbCdEfGhI"]}}`, "region \"ap-south-1\" is not in organization.members.regions"},
-		{"discovery without listed accounts", `{"organization": {"hub": {"account": "111111111111", "region": "us-east-1"}, "orgId": "o-a1b2c3d4e5", "members": {"organizationalUnits": ["ou-ab12-cd34ef56"], "regions": ["us-east-1"]}}}`, `{"sync": {"discoverMemberPools": true}}`, "sync.discoverMemberPools: discovers the pools of organization.members.accounts, and none is listed"},
 		{"discovery without organization", "", `{"sync": {"discoverMemberPools": true}}`, "sync.memberPools and sync.discoverMemberPools: apply only with organization"},
 		{"member pool of an account never admitted", orgAccountsOnly, `{"sync": {"memberPools": ["arn:aws:cognito-idp:eu-west-1:444444444444:userpool/eu-west-1_AbCdEfGhI"]}}`, "account \"444444444444\" is not in organization.members.accounts"},
 	}
@@ -345,5 +344,43 @@ func TestDiscoverMemberPoolsSync(t *testing.T) {
 	}
 	if len(roles) != 4 || roles[0] != "arn:${AWS::Partition}:iam::222222222222:role/cognito-events-sync-reader-us-east-1" {
 		t.Errorf("assumable roles %v", roles)
+	}
+}
+
+// TestDiscoverUnitPoolsSync: with organizational units only, discovery
+// gives the function each unit in each member region (SYNC_MEMBER_UNITS),
+// the Organizations list actions, and sts:AssumeRole on the member
+// regions' reader roles of accounts under the units only.
+func TestDiscoverUnitPoolsSync(t *testing.T) {
+	units := `{"organization": {"hub": {"account": "111111111111", "region": "us-east-1"}, "orgId": "o-a1b2c3d4e5",
+	  "members": {"organizationalUnits": ["ou-ab12-cd34ef56", "r-ab12"], "regions": ["us-east-1", "eu-west-1"]}}}`
+	c, err := Parse([]byte(patch(t, units, `{"name": "member-sync", "selection": {}, "sync": {"discoverMemberPools": true}}`)))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	r := &c.Routes[0]
+	env := r.SyncEnvironment("us-east-1")
+	if want := "aws:ou-ab12-cd34ef56:us-east-1,aws:ou-ab12-cd34ef56:eu-west-1,aws:r-ab12:us-east-1,aws:r-ab12:eu-west-1"; env[EnvSyncMemberUnits] != want || env[EnvSyncMemberDiscover] != "" {
+		t.Errorf("%s = %q (want %q), %s = %q (want none)", EnvSyncMemberUnits, env[EnvSyncMemberUnits], want, EnvSyncMemberDiscover, env[EnvSyncMemberDiscover])
+	}
+	got := map[string]Statement{}
+	for _, st := range r.SyncStatements("us-east-1") {
+		if strings.HasPrefix(st.Actions[0], "cognito-idp:") || st.Sid == SidAssumeMemberReader {
+			t.Errorf("statement %+v: no own pool and no listed account", st)
+		}
+		got[st.Sid] = st
+	}
+	assume := got[SidAssumeUnitReader]
+	wantRoles := []string{"arn:${AWS::Partition}:iam::*:role/cognito-events-sync-reader-us-east-1", "arn:${AWS::Partition}:iam::*:role/cognito-events-sync-reader-eu-west-1"}
+	if !slices.Equal(assume.Actions, []string{"sts:AssumeRole"}) || !slices.Equal(assume.Resources, wantRoles) {
+		t.Errorf("assume statement %+v, want sts:AssumeRole on %v", assume, wantRoles)
+	}
+	wantPaths := []string{"o-a1b2c3d4e5/*/ou-ab12-cd34ef56/*", "o-a1b2c3d4e5/r-ab12/*"}
+	if len(assume.Conditions) != 1 || assume.Conditions[0].Test != "ForAnyValue:StringLike" || assume.Conditions[0].Key != "aws:ResourceOrgPaths" || !slices.Equal(assume.Conditions[0].Values, wantPaths) {
+		t.Errorf("assume conditions %+v, want aws:ResourceOrgPaths like %v", assume.Conditions, wantPaths)
+	}
+	list := got[SidListUnitAccounts]
+	if !slices.Equal(list.Actions, []string{"organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"}) || !slices.Equal(list.Resources, []string{"*"}) {
+		t.Errorf("organizations statement %+v", list)
 	}
 }

@@ -72,11 +72,16 @@ type Sync struct {
 	MemberPools []string `json:"memberPools"`
 	// DiscoverMemberPools also reads every pool of each account of
 	// organization.members.accounts in each member region
-	// (SYNC_MEMBER_DISCOVER). Only with organization and listed accounts.
+	// (SYNC_MEMBER_DISCOVER), and of every ACTIVE account under each of
+	// organization.members.organizationalUnits, found through AWS
+	// Organizations at each run (SYNC_MEMBER_UNITS). Only with
+	// organization.
 	DiscoverMemberPools bool `json:"discoverMemberPools"`
 	// memberPlaces are the PARTITION:ACCOUNT:REGION places discovery
-	// reads, set from the organization by Parse.
-	memberPlaces []string
+	// reads, memberUnits the PARTITION:UNIT:REGION ones, and unitPaths the
+	// aws:ResourceOrgPaths patterns of the units, set from the
+	// organization by Parse.
+	memberPlaces, memberUnits, unitPaths []string
 	// TimeoutSeconds is the sync function's timeout, 60 to 900; the sync
 	// checkpoints before it and the next run goes on from there.
 	// Default 900.
@@ -266,6 +271,9 @@ func (r *Route) SyncEnvironment(region string) map[string]string {
 	if len(s.memberPlaces) > 0 {
 		env[EnvSyncMemberDiscover] = strings.Join(s.memberPlaces, ",")
 	}
+	if len(s.memberUnits) > 0 {
+		env[EnvSyncMemberUnits] = strings.Join(s.memberUnits, ",")
+	}
 	if len(s.Attributes.Allow) > 0 {
 		env[EnvSyncAllow] = strings.Join(s.Attributes.Allow, ",")
 	}
@@ -282,8 +290,8 @@ func (r *Route) SyncEnvironment(region string) map[string]string {
 // it discovers every pool of the region.
 func (r *Route) SyncStatements(region string) []Statement {
 	out := r.Sink.Statements()
-	if r.Sync != nil && len(r.Sync.MemberPools)+len(r.Sync.memberPlaces) > 0 {
-		out = append(out, r.memberStatement())
+	if r.Sync != nil && len(r.Sync.MemberPools)+len(r.Sync.memberPlaces)+len(r.Sync.memberUnits) > 0 {
+		out = append(out, r.memberStatements()...)
 		if len(r.Selection.UserPoolIDs) == 0 {
 			return out // only member pools: none of the hub's own is read
 		}

@@ -26,6 +26,7 @@ const (
 	ServiceSecretsManager = "SECRETS_MANAGER"
 	ServiceSSM            = "SSM"
 	ServiceCognito        = "COGNITO_IDENTITY_PROVIDER"
+	ServiceOrganizations  = "ORGANIZATIONS"
 )
 
 // ErrNoCredentials is returned when the AWS credentials Lambda sets are

@@ -54,6 +54,9 @@ type Config struct {
 	// PARTITION:ACCOUNT:REGION places whose every pool is read as a member
 	// pool.
 	MemberDiscover []MemberPool
+	// MemberUnits (SYNC_MEMBER_UNITS): comma-separated PARTITION:UNIT:REGION
+	// places whose accounts are discovered through Organizations.
+	MemberUnits []UnitPlace
 	// Delivery: SINK_*, SINK_TIMEOUT, RETRY_BASE_DELAY, RETRY_MAX_ATTEMPTS
 	// (delivery.Config documents each).
 	Delivery delivery.Config
@@ -90,6 +93,14 @@ func Load(getenv func(string) string) (Config, error) {
 			continue
 		}
 		c.MemberDiscover = append(c.MemberDiscover, p)
+	}
+	for _, place := range List(e.Str(EnvMemberUnits)) {
+		u, err := ParseUnitPlace(place)
+		if err != nil {
+			e.Fail(EnvMemberUnits, err.Error())
+			continue
+		}
+		c.MemberUnits = append(c.MemberUnits, u)
 	}
 	if c.StateTable == "" {
 		e.Fail(EnvStateTable, "is required: the DynamoDB table of the sync's state")

@@ -36,7 +36,12 @@ type Function struct {
 	Members []MemberPool
 	// Discover are account and region places (SYNC_MEMBER_DISCOVER, no
 	// ARN or ID) whose every pool is read as a member pool.
-	Discover      []MemberPool
+	Discover []MemberPool
+	// Units are organizational units (SYNC_MEMBER_UNITS) whose ACTIVE
+	// accounts, listed through Organizations each run, are discovery
+	// places (units.go).
+	Units         []UnitPlace
+	Organizations OrganizationsAPI
 	MemberCognito func(MemberPool) (CognitoAPI, error)
 	Rate          float64
 	limiters      map[string]Waiter
@@ -73,11 +78,13 @@ func NewFunction(ctx context.Context, cfg Config, log *slog.Logger, getenv func(
 			Reserve:  LambdaReserve,
 			Log:      log,
 		},
-		Pools:    cfg.UserPoolIDs,
-		Log:      log,
-		Members:  cfg.MemberPools,
-		Discover: cfg.MemberDiscover,
-		Rate:     cfg.Rate,
+		Pools:         cfg.UserPoolIDs,
+		Log:           log,
+		Members:       cfg.MemberPools,
+		Discover:      cfg.MemberDiscover,
+		Units:         cfg.MemberUnits,
+		Rate:          cfg.Rate,
+		Organizations: NewOrganizations(ac, lambdafn.Endpoint(getenv, lambdafn.ServiceOrganizations)),
 		MemberCognito: func(p MemberPool) (CognitoAPI, error) {
 			return MemberCognito(ac, p, lambdafn.Endpoint(getenv, lambdafn.ServiceCognito), lambdafn.Endpoint(getenv, lambdafn.ServiceSTS))
 		},
@@ -96,7 +103,7 @@ func (f *Function) Handle(ctx context.Context, _ json.RawMessage) (Stats, error)
 		f.Engine.Holder = "lambda request " + lc.AwsRequestID
 	}
 	pools := f.Pools
-	if len(pools) == 0 && len(f.Members)+len(f.Discover) == 0 {
+	if len(pools) == 0 && len(f.Members)+len(f.Discover)+len(f.Units) == 0 {
 		var err error
 		if pools, err = ListPools(ctx, f.Engine.Cognito, f.Engine.Limiter, CognitoRetry); err != nil {
 			return Stats{}, err

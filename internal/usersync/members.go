@@ -108,10 +108,15 @@ func (f *Function) memberEngine(p MemberPool) (*Engine, error) {
 
 // syncMembers runs each member pool's pass, one after the other, with its
 // own lease and state (keyed by the pool id, as the hub's own pools): the
-// listed pools, then every pool of each discovery place.
+// listed pools, then every pool of each discovery place: those of
+// SYNC_MEMBER_DISCOVER and the accounts found under SYNC_MEMBER_UNITS.
 func (f *Function) syncMembers(ctx context.Context, total *Stats, errs *[]error) {
 	members := slices.Clone(f.Members) // discovered pools are added per run
-	for _, place := range f.Discover {
+	units, err := f.unitPlaces(ctx)
+	if err != nil {
+		*errs = append(*errs, err)
+	}
+	for _, place := range slices.Concat(f.Discover, units) {
 		if f.Engine.timeUp(ctx) {
 			return
 		}
