@@ -86,3 +86,24 @@ func TestLine(t *testing.T) {
 		t.Errorf("Line with route and event: %q", got)
 	}
 }
+
+// TestLineQuotesLoggedValues: a value taken from a log line (an eventName,
+// a subject such as a group name from a failed call's request) holding a
+// newline or a terminal escape is quoted, so it can neither forge a line of
+// the output nor drive the reader's terminal.
+func TestLineQuotesLoggedValues(t *testing.T) {
+	e := Entry{Time: time.Date(2026, 12, 7, 1, 2, 3, 0, time.UTC), LogGroup: "g", Outcome: "failed",
+		EventName: "CreateGroup\x1b[2J", Subject: "group/a\n2026-12-07T01:02:03.000Z  r  CreateGroup  group/b  delivered"}
+	got := Line(&e)
+	if strings.Count(got, "\n") != 1 || strings.ContainsRune(got, '\x1b') || strings.ContainsRune(got, '\u009b') {
+		t.Errorf("Line = %q: a logged value forged a line or kept a control character", got)
+	}
+	if !strings.Contains(got, `"CreateGroup\x1b[2J"`) || !strings.Contains(got, `"group/a\n2026`) {
+		t.Errorf("Line = %q: want the odd values quoted", got)
+	}
+	e.EventName, e.Subject, e.LogGroup, e.Route = "CreateGroup", "group/\u009b31m", "/aws/lambda/f", "r\rx"
+	got = Line(&e)
+	if strings.ContainsAny(got, "\r\u009b") || !strings.HasPrefix(got, `2026-12-07T01:02:03.000Z  "r\rx"  CreateGroup  "group/\u009b31m"  failed`) {
+		t.Errorf("Line = %q", got)
+	}
+}

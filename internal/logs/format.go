@@ -43,7 +43,7 @@ func Line(e *Entry) string {
 		outcome = "logged"
 	}
 	fields := []string{
-		e.Time.UTC().Format(timeLayout), route, dash(e.EventName), dash(e.Subject), outcome,
+		e.Time.UTC().Format(timeLayout), field(route), field(dash(e.EventName)), field(dash(e.Subject)), field(outcome),
 		"attempts=" + strconv.Itoa(e.Attempts), strconv.FormatFloat(e.LatencyMs, 'f', 1, 64) + "ms",
 	}
 	b.WriteString(strings.Join(fields, "  "))
@@ -64,6 +64,20 @@ func Line(e *Entry) string {
 
 // timeLayout is RFC 3339 in milliseconds, as CloudWatch keeps them.
 const timeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// field is s as a column of the text form: quoted (Go syntax) when it
+// holds a space or a character that is not printable, since the values come
+// from log lines (a subject may be a group or client name from a failed
+// call's request): a newline would forge an output line, an escape drive
+// the reader's terminal.
+func field(s string) string {
+	for _, r := range s {
+		if r == ' ' || r == '"' || !strconv.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
 
 func dash(s string) string {
 	if s == "" {
