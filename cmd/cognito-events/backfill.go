@@ -238,11 +238,17 @@ func backfillWindow(since, until string, now time.Time) (start, end time.Time, e
 }
 
 // parseAgo parses a positive Go duration, or a whole number of days ("7d").
+// maxAgoDays is the longest --since in days: about a hundred years, far
+// beyond any retention, and far below time.Duration's limit (292 years).
+const maxAgoDays = 36500
+
 func parseAgo(s string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
-		if err != nil || n <= 0 {
-			return 0, fmt.Errorf("%q is not a positive number of days such as 7d", s)
+		// Beyond maxAgoDays the duration would overflow and wrap to a
+		// start in the future: an empty window read without a word.
+		if err != nil || n <= 0 || n > maxAgoDays {
+			return 0, fmt.Errorf("%q is not a positive number of days (at most %d) such as 7d", s, maxAgoDays)
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}
