@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -243,16 +244,28 @@ func eventOf(body string) []byte {
 func describe(body string) (id, name string) {
 	ev := eventOf(body)
 	if e, err := events.Normalize(ev); err == nil {
-		return e.ID, e.EventName
+		return printable(e.ID), printable(e.EventName)
 	}
 	var ce struct {
 		ID        string `json:"id"`
 		EventName string `json:"eventname"`
 	}
 	if json.Unmarshal(ev, &ce) == nil && ce.ID != "" {
-		return ce.ID, ce.EventName
+		return printable(ce.ID), printable(ce.EventName)
 	}
 	return "(no event id)", "(not an event)"
+}
+
+// printable is s as the output shows a value read from a message: quoted
+// when it holds a space or an unprintable character, so that no body can
+// forge an output line or reach the terminal with an escape.
+func printable(s string) string {
+	for _, r := range s {
+		if r == ' ' || r == '"' || !strconv.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 func queueName(url string) string {
