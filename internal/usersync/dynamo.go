@@ -143,9 +143,13 @@ func (s *DynamoStore) migrate(ctx context.Context, pool string, p Pass) (Pass, e
 		var olds []string
 		for _, item := range res.Items {
 			sk, _ := item[ddbSK].(*ddbtypes.AttributeValueMemberS)
-			r, err := decodeDynamoV1(item)
+			r, err := decodeDynamoV1(item) // fails when sk is nil
 			if err != nil {
-				return Pass{}, s.damagedItem(pool, sk.Value, err)
+				name := ""
+				if sk != nil {
+					name = sk.Value
+				}
+				return Pass{}, s.damagedItem(pool, name, err)
 			}
 			recs = append(recs, r)
 			olds = append(olds, sk.Value)
