@@ -37,6 +37,12 @@ func (n Structured) Normalize(_ context.Context, input []byte) (*events.Event, e
 		return nil, fmt.Errorf("%w: event %s: source %q is not one of this route's user pools (%s), so it is not delivered",
 			ErrMalformed, ev.ID, ev.Source, strings.Join(n.Sources, ", "))
 	}
+	// The userpoolid extension names the source's pool: a consumer keyed
+	// by it would otherwise take the event for another pool's.
+	if _, pool, _ := strings.Cut(ev.Source, ":userpool/"); ev.UserPoolID != "" && ev.UserPoolID != pool {
+		return nil, fmt.Errorf("%w: event %s: userpoolid %q is not the pool of its source %q, so it is not delivered",
+			ErrMalformed, ev.ID, ev.UserPoolID, ev.Source)
+	}
 	return ev, nil
 }
 
