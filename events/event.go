@@ -33,7 +33,35 @@ const (
 	ExtAWSAccountID = "awsaccountid"
 	ExtResourceType = "resourcetype"
 	ExtErrorCode    = "errorcode"
+	// ExtSequence is the CloudEvents "sequence" extension: on the user
+	// sync's events, the per-user change version as SequenceWidth decimal
+	// digits, zero-padded, so that string and numeric order agree.
+	// Compare it only between events of the same source and subject.
+	ExtSequence = "sequence"
 )
+
+// SequenceWidth is the number of digits of a sequence attribute: enough for
+// every positive int64.
+const SequenceWidth = 20
+
+// FormatSequence returns the sequence attribute of change version v:
+// SequenceWidth decimal digits, zero-padded.
+func FormatSequence(v int64) string {
+	return fmt.Sprintf("%0*d", SequenceWidth, v)
+}
+
+// validSequence reports whether s is SequenceWidth decimal digits.
+func validSequence(s string) bool {
+	if len(s) != SequenceWidth {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // Event is one CloudEvent of the contract (docs/events.md). Normalize makes
 // it; the sinks send it. Every field is a plain value, so an Event can be
@@ -58,6 +86,9 @@ type Event struct {
 	AWSAccountID string
 	ResourceType ResourceKind
 	ErrorCode    string
+	// Sequence is the CloudEvents sequence extension (ExtSequence): set on
+	// the user sync's events only, FormatSequence of the change's version.
+	Sequence string
 
 	// DataSchema names the JSON Schema of Data; empty means DataSchema, the
 	// schema of the CloudTrail call's document (data.v1.json). Events made
@@ -102,6 +133,7 @@ func (e *Event) Attributes() []Attribute {
 		{ExtAWSAccountID, e.AWSAccountID},
 		{ExtResourceType, string(e.ResourceType)},
 		{ExtErrorCode, e.ErrorCode},
+		{ExtSequence, e.Sequence},
 	}
 	out := attrs[:0]
 	for _, a := range attrs {
@@ -156,6 +188,9 @@ func (e *Event) Validate() error {
 	}
 	if strings.ContainsAny(e.Source, " #?\t\n") {
 		errs = append(errs, fmt.Errorf("source %q is not a URI reference", e.Source))
+	}
+	if e.Sequence != "" && !validSequence(e.Sequence) {
+		errs = append(errs, fmt.Errorf("sequence %q is not %d decimal digits", e.Sequence, SequenceWidth))
 	}
 	if e.EventName == "" {
 		errs = append(errs, errors.New("eventname is empty"))

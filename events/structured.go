@@ -43,6 +43,7 @@ func ParseStructured(b []byte) (*Event, error) {
 		ExtAWSRegion:    &ev.AWSRegion,
 		ExtAWSAccountID: &ev.AWSAccountID,
 		ExtErrorCode:    &ev.ErrorCode,
+		ExtSequence:     &ev.Sequence,
 	}
 	fixed := map[string]string{
 		"specversion":     SpecVersion,

@@ -145,7 +145,9 @@ type UserChange struct {
 // a UUID-shaped SHA-256 of the pool ARN, the user's sub, the change's
 // Version and its kind, never of the record: a retry of one change (same
 // version) has the same id, two changes of one user never share one, and
-// the function reads no clock. Errors wrap ErrBadUser or ErrBadPolicy and
+// the function reads no clock. The event's sequence attribute is
+// FormatSequence(change.Version): retries carry the same, a later change of
+// the same sub a greater one. Errors wrap ErrBadUser or ErrBadPolicy and
 // name the user.
 func NewUserEvent(change UserChange, poolARN string, user *User, policy AttributePolicy) (*Event, error) {
 	if user == nil {
@@ -198,6 +200,7 @@ func NewUserEvent(change UserChange, poolARN string, user *User, policy Attribut
 		AWSRegion:    region,
 		AWSAccountID: account,
 		ResourceType: KindUser,
+		Sequence:     FormatSequence(change.Version),
 		DataSchema:   UserDataSchema,
 		Data:         data,
 	}, nil

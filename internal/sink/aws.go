@@ -36,11 +36,14 @@ var noRetry = aws.NopRetryer{}
 // MessageAttributeNames are the context attributes the SQS and SNS sinks copy
 // into message attributes. SQS allows at most 10 per message, so the four
 // attributes that are constant or only informative (specversion,
-// datacontenttype, dataschema, time) travel only in the body.
+// datacontenttype, dataschema, time) travel only in the body. errorcode
+// (CloudTrail events) and sequence (user sync events) never meet on one
+// event, so an event has at most 10 of these.
 var MessageAttributeNames = []string{
 	"id", "type", "source", "subject",
 	events.ExtEventName, events.ExtUserPoolID, events.ExtAWSRegion,
 	events.ExtAWSAccountID, events.ExtResourceType, events.ExtErrorCode,
+	events.ExtSequence,
 }
 
 func messageAttributes(ev *events.Event, add func(name, value string)) {
