@@ -57,8 +57,24 @@ func TestSyncMotoToggleIDs(t *testing.T) {
 	client, pool := motoPool(t, 3)
 	state := filepath.Join(t.TempDir(), "state.db")
 	rec := &recorder{}
-	if _, err := syncOnce(t, client, state, pool, rec, nil); err != nil || len(rec.take()) != 3 {
+	if _, err := syncOnce(t, client, state, pool, rec, nil); err != nil {
 		t.Fatalf("first pass: %v", err)
+	}
+	created := rec.take()
+	if len(created) != 3 {
+		t.Fatalf("first pass: %d events, want 3", len(created))
+	}
+	// The sequence of user001's UserCreated, then of each change after it:
+	// strictly increasing, though the three changes share their time.
+	var seqs []string
+	for _, ev := range created {
+		var u events.User
+		if err := json.Unmarshal(ev.Data, &u); err != nil {
+			t.Fatalf("decoding %s: %v", ev.Data, err)
+		}
+		if u.Username == "user001" {
+			seqs = append(seqs, ev.Sequence)
+		}
 	}
 	ids := map[string]bool{}
 	var first []byte
@@ -86,9 +102,19 @@ func TestSyncMotoToggleIDs(t *testing.T) {
 			t.Fatalf("the third record differs from the first: the test shows nothing")
 		}
 		ids[got[0].ID] = true
+		seqs = append(seqs, got[0].Sequence)
 	}
 	if len(ids) != 3 {
 		t.Fatalf("disable/enable/disable gave %d distinct ids, want 3", len(ids))
+	}
+	want := []string{"00000000000000000001", "00000000000000000002", "00000000000000000003", "00000000000000000004"}
+	if fmt.Sprint(seqs) != fmt.Sprint(want) {
+		t.Fatalf("sequences of created, disable, enable, disable: %q, want %q", seqs, want)
+	}
+	for i := 1; i < len(seqs); i++ {
+		if seqs[i-1] >= seqs[i] {
+			t.Errorf("sequence %q does not follow %q", seqs[i], seqs[i-1])
+		}
 	}
 }
 
@@ -143,9 +169,15 @@ func TestSyncMotoRecreated(t *testing.T) {
 					if ev.Subject != subject["user002"] {
 						t.Errorf("UserDeleted subject %s, want the old %s", ev.Subject, subject["user002"])
 					}
+					if ev.Sequence != events.FormatSequence(2) {
+						t.Errorf("UserDeleted sequence %q, want the old sub's second change", ev.Sequence)
+					}
 				case "UserCreated":
 					if ev.Subject == subject["user002"] || !strings.HasPrefix(ev.Subject, "user/") {
 						t.Errorf("UserCreated subject %s, want a new sub", ev.Subject)
+					}
+					if ev.Sequence != events.FormatSequence(1) {
+						t.Errorf("UserCreated sequence %q, want the new subject's first", ev.Sequence)
 					}
 				}
 			}
@@ -185,12 +217,18 @@ func TestSyncMotoPendingID(t *testing.T) {
 	if len(snd.tried) != 2 || snd.tried[0].ID != snd.tried[1].ID {
 		t.Fatalf("a retried change changed id: %d tries", len(snd.tried))
 	}
+	if snd.tried[0].Sequence != events.FormatSequence(2) || snd.tried[1].Sequence != snd.tried[0].Sequence {
+		t.Fatalf("a retried change's sequences %q, %q, want %q twice", snd.tried[0].Sequence, snd.tried[1].Sequence, events.FormatSequence(2))
+	}
 	setEmail("b@example.com")
 	if _, err := syncOnce(t, client, state, pool, snd, nil); err != nil {
 		t.Fatalf("pass: %v", err)
 	}
 	if len(snd.tried) != 3 || snd.tried[2].ID == snd.tried[0].ID {
 		t.Fatalf("a different change kept the refused one's id")
+	}
+	if snd.tried[2].Sequence <= snd.tried[0].Sequence {
+		t.Fatalf("the superseding change's sequence %q is not after the refused one's %q", snd.tried[2].Sequence, snd.tried[0].Sequence)
 	}
 	snd.refuse = nil
 	if _, err := syncOnce(t, client, state, pool, snd, nil); err != nil {
@@ -199,6 +237,9 @@ func TestSyncMotoPendingID(t *testing.T) {
 	got := snd.take()
 	if len(got) != 1 || got[0].ID != snd.tried[2].ID {
 		t.Fatalf("acknowledged retry: %d events, want the pending one's id", len(got))
+	}
+	if got[0].Sequence != snd.tried[2].Sequence {
+		t.Fatalf("acknowledged retry: sequence %q, want the pending one's %q", got[0].Sequence, snd.tried[2].Sequence)
 	}
 	if _, err := syncOnce(t, client, state, pool, snd, nil); err != nil || len(snd.take()) != 0 {
 		t.Fatalf("after acknowledgement: %v", err)
