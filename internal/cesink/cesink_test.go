@@ -323,6 +323,7 @@ func TestPretty(t *testing.T) {
 	ev.SetExtension("eventname", "DeleteUserPoolClient")
 	ev.SetExtension("errorcode", "AccessDenied")
 	ev.SetExtension("awsregion", "us-east-1")
+	ev.SetExtension("sequence", "00000000000000000002")
 	if err := ev.SetData("application/json", json.RawMessage(`{"call":{"name":"DeleteUserPoolClient"},"n":[1,2]}`)); err != nil {
 		t.Fatal(err)
 	}
@@ -334,6 +335,7 @@ source:      arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_Xk3mQ
 subject:     userpoolclient/3n4b5urk1ft4fl3mg5e62d9ado
 eventname:   DeleteUserPoolClient
 errorcode:   AccessDenied
+sequence:    00000000000000000002
 data:
   {
     "call": {

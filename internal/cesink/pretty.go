@@ -12,7 +12,7 @@ import (
 )
 
 // Extensions shown by Pretty, from the event contract.
-var prettyExtensions = []string{"eventname", "errorcode"}
+var prettyExtensions = []string{"eventname", "errorcode", "sequence"}
 
 // Pretty formats one event as a block: a header line with its number,
 // mode and the answer given, the main attributes, and the data indented.
