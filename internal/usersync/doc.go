@@ -26,10 +26,11 @@
 //
 // Each record carries a version, that of the user's last acknowledged
 // change; a change is sent as the next version, and the event id is a
-// function of (pool, sub, version, kind) (events.NewUserEvent). Before
+// function of (pool, sub, version, kind) (events.NewUserEvent); the event
+// also carries the version as its sequence attribute. Before
 // sending, the run records the change as pending (version and a digest of
 // kind and record): a retry of the same change keeps the version, so the
-// id; a different change takes the next one.
+// id and the sequence; a different change takes the next one.
 //
 // # Delivery and state
 //
