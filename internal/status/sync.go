@@ -107,6 +107,9 @@ func triggersOf(ctx context.Context, api *cip.Client, pool, function string) (*T
 	if err != nil {
 		return nil, err
 	}
+	if out.UserPool == nil {
+		return nil, fmt.Errorf("DescribeUserPool answered without user pool %s", pool)
+	}
 	t := &Triggers{UserPool: pool, Function: function, Attached: []string{}}
 	lc := out.UserPool.LambdaConfig
 	if lc == nil {
