@@ -16,7 +16,10 @@ import (
 // "lease": holder, expires in Unix milliseconds), written only when absent
 // or expired (a conditional PutItem), deleted on release only while this
 // holder still holds it. A run killed before releasing it (a Lambda
-// timeout) leaves it to expire at its deadline.
+// timeout) leaves it to expire at its deadline. The SDK retries a write
+// whose answer was lost: when the retried conditional write fails because
+// the first one took the lease, the item already names this holder with
+// this expiry, and the lease is ours.
 func (s *DynamoStore) Lease(ctx context.Context, pool, holder string, until time.Time) (func(context.Context) error, error) {
 	now := time.Now()
 	item := ddbKey(pool, ddbSKLease)
@@ -31,7 +34,11 @@ func (s *DynamoStore) Lease(ctx context.Context, pool, holder string, until time
 	})
 	var ccf *ddbtypes.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
-		return nil, s.heldBy(ctx, pool)
+		held := s.heldBy(ctx, pool)
+		if held.Holder != holder || !held.Until.Equal(time.UnixMilli(until.UnixMilli())) {
+			return nil, held
+		}
+		err = nil // our own write, retried after its answer was lost
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: taking the lease of %s in table %s: %w", ErrState, pool, s.Table, err)
@@ -56,7 +63,7 @@ func (s *DynamoStore) Lease(ctx context.Context, pool, holder string, until time
 }
 
 // heldBy reads who holds the pool's lease, until when.
-func (s *DynamoStore) heldBy(ctx context.Context, pool string) error {
+func (s *DynamoStore) heldBy(ctx context.Context, pool string) *LeaseHeldError {
 	held := &LeaseHeldError{Pool: pool, Holder: "another run"}
 	out, err := s.API.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: ddbKey(pool, ddbSKLease), ConsistentRead: aws.Bool(true)})
 	if err != nil || out.Item == nil {

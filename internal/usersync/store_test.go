@@ -2,10 +2,12 @@ package usersync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -125,5 +127,54 @@ func TestSyncMotoDynamo(t *testing.T) {
 	}, nil)
 	if run(); fmt.Sprint(byKind(rec.take())) != "map[UserDeleted:1]" {
 		t.Fatalf("deletion not reported once")
+	}
+}
+
+// retriedPut answers the first lease write as the SDK sees a write whose
+// answer was lost and retried: the write took effect, and the retry's
+// condition failed.
+type retriedPut struct {
+	DynamoAPI
+	done bool
+}
+
+func (r *retriedPut) PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	if r.done || in.ConditionExpression == nil {
+		return r.DynamoAPI.PutItem(ctx, in, optFns...)
+	}
+	r.done = true
+	if _, err := r.DynamoAPI.PutItem(ctx, in, optFns...); err != nil {
+		return nil, err
+	}
+	return r.DynamoAPI.PutItem(ctx, in, optFns...)
+}
+
+// TestLeaseRetriedWrite: a lease write that took effect but was retried
+// (its answer lost) is this run's lease, not "another run"'s; another
+// holder still finds it held, and the release frees it.
+func TestLeaseRetriedWrite(t *testing.T) {
+	store := motoTable(t)
+	store.API = &retriedPut{DynamoAPI: store.API}
+	ctx := context.Background()
+	until := time.Now().Add(time.Minute)
+	release, err := store.Lease(ctx, "us-east-1_retried", "run-1", until)
+	if err != nil {
+		t.Fatalf("a retried lease write: %v", err)
+	}
+	if _, err := store.Lease(ctx, "us-east-1_retried", "run-2", until); !errors.Is(err, ErrLeaseHeld) {
+		t.Fatalf("another holder took a held lease: err %v", err)
+	}
+	if _, err := store.Lease(ctx, "us-east-1_retried", "run-1", until.Add(time.Second)); !errors.Is(err, ErrLeaseHeld) {
+		t.Fatalf("the same holder with another deadline (another run of the process) took a held lease: err %v", err)
+	}
+	if err := release(ctx); err != nil {
+		t.Fatal(err)
+	}
+	release2, err := store.Lease(ctx, "us-east-1_retried", "run-2", until)
+	if err != nil {
+		t.Fatalf("the lease after its release: %v", err)
+	}
+	if err := release2(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
