@@ -108,6 +108,9 @@ func TestBootstrapsAtOnce(t *testing.T) {
 	for _, r := range got {
 		ids[r.Event.ID()]++
 		subjects[r.Event.Subject()]++
+		if seq := fmt.Sprint(r.Event.Extensions()["sequence"]); seq != "00000000000000000001" {
+			t.Errorf("event %s: sequence %q, want the first change's 00000000000000000001", r.Event.ID(), seq)
+		}
 	}
 	if len(got) != n || len(ids) != n || len(subjects) != n {
 		t.Fatalf("the sink got %d events, %d ids, %d subjects; want %d of each", len(got), len(ids), len(subjects), n)
