@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// partition returns the ARN partition of an AWS region.
-func partition(region string) string {
+// Partition returns the ARN partition of an AWS region ("aws" unless the
+// region names another partition: aws-cn, aws-us-gov, the ISO ones).
+func Partition(region string) string {
 	switch {
 	case strings.HasPrefix(region, "cn-"):
 		return "aws-cn"
@@ -35,7 +36,7 @@ func sourceARN(region, account, pool string) string {
 	if pool != "" {
 		resource = "userpool/" + pool
 	}
-	return "arn:" + partition(region) + ":cognito-idp:" + region + ":" + account + ":" + resource
+	return "arn:" + Partition(region) + ":cognito-idp:" + region + ":" + account + ":" + resource
 }
 
 // validPoolID reports whether id has the shape of a user pool id,

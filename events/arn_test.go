@@ -43,8 +43,8 @@ func TestPartition(t *testing.T) {
 		"us-gov-west-1": "aws-us-gov", "us-iso-east-1": "aws-iso", "us-isob-east-1": "aws-iso-b",
 	}
 	for region, want := range tests {
-		if got := partition(region); got != want {
-			t.Errorf("partition(%q) = %q, want %q", region, got, want)
+		if got := Partition(region); got != want {
+			t.Errorf("Partition(%q) = %q, want %q", region, got, want)
 		}
 	}
 }

@@ -194,7 +194,7 @@ func BuildTrigger(payload []byte, opts TriggerOptions) (*Event, error) {
 	}
 	part, account := functionAccount(opts.FunctionARN)
 	if part == "" {
-		part = partition(region)
+		part = Partition(region)
 	}
 	resource := UnresolvedPool
 	if pool != "" {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cognito-events/cognito-events/events"
 	"github.com/cognito-events/cognito-events/internal/sink"
 	"github.com/cognito-events/cognito-events/internal/usersync"
 )
@@ -345,12 +346,12 @@ func (c *Config) applyOrganization() {
 		s.memberPlaces, s.memberUnits, s.unitPaths = nil, nil, nil
 		for _, a := range o.Members.Accounts {
 			for _, region := range o.Members.Regions {
-				s.memberPlaces = append(s.memberPlaces, partitionOf(region)+":"+a+":"+region)
+				s.memberPlaces = append(s.memberPlaces, events.Partition(region)+":"+a+":"+region)
 			}
 		}
 		for _, u := range o.Members.OrganizationalUnits {
 			for _, region := range o.Members.Regions {
-				s.memberUnits = append(s.memberUnits, partitionOf(region)+":"+u+":"+region)
+				s.memberUnits = append(s.memberUnits, events.Partition(region)+":"+u+":"+region)
 			}
 			path := o.OrgID + "/*/" + u + "/*" // an OU at any depth
 			if strings.HasPrefix(u, "r-") {
@@ -359,15 +360,4 @@ func (c *Config) applyOrganization() {
 			s.unitPaths = append(s.unitPaths, path)
 		}
 	}
-}
-
-// partitionOf is the AWS partition of a region.
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
 }
