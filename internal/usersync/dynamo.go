@@ -57,9 +57,11 @@ const (
 	ddbPendSum   = "h"
 	ddbHolder    = "holder"
 	ddbExpires   = "expires"
-	ddbSKPass    = "pass"
-	ddbSKLease   = "lease"
-	ddbSKSub     = "sub#"
+	// ddbLeaseToken names the Lease call that wrote a pool's lease.
+	ddbLeaseToken = "token"
+	ddbSKPass     = "pass"
+	ddbSKLease    = "lease"
+	ddbSKSub      = "sub#"
 	// ddbSKUser is the sort key prefix of format 1 records (migrated).
 	ddbSKUser = "user#"
 	// ddbBatchWrite is BatchWriteItem's limit of items per call.

@@ -2,6 +2,8 @@ package usersync
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -13,17 +15,22 @@ import (
 )
 
 // Lease implements Store with the pool's lease item (pk "pool#<id>", sk
-// "lease": holder, expires in Unix milliseconds), written only when absent
-// or expired (a conditional PutItem), deleted on release only while this
-// holder still holds it. A run killed before releasing it (a Lambda
-// timeout) leaves it to expire at its deadline. The SDK retries a write
-// whose answer was lost: when the retried conditional write fails because
-// the first one took the lease, the item already names this holder with
-// this expiry, and the lease is ours.
+// "lease": holder, expires in Unix milliseconds, and a random token of
+// this call), written only when absent or expired (a conditional PutItem),
+// deleted on release only while it still carries this call's token. A run
+// killed before releasing it (a Lambda timeout) leaves it to expire at its
+// deadline. The token, not the holder's name, tells whose lease it is: two
+// runs may carry one name (a Lambda retry keeps its request id; two local
+// runtimes number their requests alike). The SDK retries a write whose
+// answer was lost: when the retried conditional write fails because the
+// first one took the lease, the item carries this call's token, and the
+// lease is ours.
 func (s *DynamoStore) Lease(ctx context.Context, pool, holder string, until time.Time) (func(context.Context) error, error) {
 	now := time.Now()
+	token := leaseToken()
 	item := ddbKey(pool, ddbSKLease)
 	item[ddbHolder] = &ddbtypes.AttributeValueMemberS{Value: holder}
+	item[ddbLeaseToken] = &ddbtypes.AttributeValueMemberS{Value: token}
 	item[ddbExpires] = &ddbtypes.AttributeValueMemberN{Value: strconv.FormatInt(until.UnixMilli(), 10)}
 	_, err := s.API.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName:                 aws.String(s.Table),
@@ -34,8 +41,8 @@ func (s *DynamoStore) Lease(ctx context.Context, pool, holder string, until time
 	})
 	var ccf *ddbtypes.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
-		held := s.heldBy(ctx, pool)
-		if held.Holder != holder || !held.Until.Equal(time.UnixMilli(until.UnixMilli())) {
+		held, current := s.heldBy(ctx, pool)
+		if current != token {
 			return nil, held
 		}
 		err = nil // our own write, retried after its answer was lost
@@ -47,9 +54,9 @@ func (s *DynamoStore) Lease(ctx context.Context, pool, holder string, until time
 		_, err := s.API.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 			TableName:                 aws.String(s.Table),
 			Key:                       ddbKey(pool, ddbSKLease),
-			ConditionExpression:       aws.String("#h = :me"),
-			ExpressionAttributeNames:  map[string]string{"#h": ddbHolder},
-			ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":me": &ddbtypes.AttributeValueMemberS{Value: holder}},
+			ConditionExpression:       aws.String("#t = :me"),
+			ExpressionAttributeNames:  map[string]string{"#t": ddbLeaseToken},
+			ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":me": &ddbtypes.AttributeValueMemberS{Value: token}},
 		})
 		if errors.As(err, &ccf) {
 			return nil // expired and taken by another run: not ours to delete
@@ -62,12 +69,13 @@ func (s *DynamoStore) Lease(ctx context.Context, pool, holder string, until time
 	return release, nil
 }
 
-// heldBy reads who holds the pool's lease, until when.
-func (s *DynamoStore) heldBy(ctx context.Context, pool string) *LeaseHeldError {
+// heldBy reads who holds the pool's lease, until when, and the token of
+// the call that wrote it ("" when it cannot be read).
+func (s *DynamoStore) heldBy(ctx context.Context, pool string) (*LeaseHeldError, string) {
 	held := &LeaseHeldError{Pool: pool, Holder: "another run"}
 	out, err := s.API.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: ddbKey(pool, ddbSKLease), ConsistentRead: aws.Bool(true)})
 	if err != nil || out.Item == nil {
-		return held
+		return held, ""
 	}
 	if h, ok := out.Item[ddbHolder].(*ddbtypes.AttributeValueMemberS); ok {
 		held.Holder = h.Value
@@ -75,5 +83,16 @@ func (s *DynamoStore) heldBy(ctx context.Context, pool string) *LeaseHeldError {
 	if ms, err := ddbInt(out.Item, ddbExpires, true); err == nil {
 		held.Until = time.UnixMilli(ms)
 	}
-	return held
+	token := ""
+	if t, ok := out.Item[ddbLeaseToken].(*ddbtypes.AttributeValueMemberS); ok {
+		token = t.Value
+	}
+	return held, token
+}
+
+// leaseToken is a random token naming one Lease call.
+func leaseToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on Linux
+	return hex.EncodeToString(b[:])
 }
