@@ -130,6 +130,7 @@ LambdaConfig changed, reads the pool again and fails if another setting or
 another trigger differs. AWS credentials come from the SDK's default chain;
 the region is the pool id's.
 
+Flags:
 `)
 		fs.PrintDefaults()
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // commands are the commands of main's table, for the help-text test.
-var commands = []string{"normalize", "patterns", "match", "sink", "demo", "replay", "backfill", "sync", "attach-triggers", "demo-triggers", "status", "redrive"}
+var commands = []string{"normalize", "patterns", "match", "sink", "demo", "replay", "backfill", "sync", "attach-triggers", "detach-triggers", "demo-triggers", "status", "redrive", "logs"}
 
 var flagLineRe = regexp.MustCompile(`(?m)^  -([a-z][a-z0-9-]*)`)
 

@@ -79,7 +79,7 @@ func runLogs(args []string, stdout, stderr io.Writer) int {
 	subject := fs.String("subject", "", "only events about `SUBJECT` (client/ID, user/SUB)")
 	asJSON := fs.Bool("json", false, "one JSON object per event, for scripts")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: cognito-events logs (--route NAME [--config cdk.json] [--region R] [--stack S] | --log-group NAME...) [--since 15m] [--follow] [--outcome O] [--event-name N] [--subject S] [--json]
+		fmt.Fprint(stderr, `Usage: cognito-events logs (--route NAME [--config cdk.json] [--region R] [--stack S] | --log-group NAME...) [--since 15m] [--follow] [--poll 5s] [--outcome O] [--event-name N] [--subject S] [--json]
 
 Prints what the deployed functions logged, one line per event: time, route
 (or log group), eventname, subject, outcome, attempts, latency and error;
